@@ -1,0 +1,31 @@
+/**
+ * Three tiers: unit (*.spec.ts beside the code), contract/integration and e2e (test/).
+ * NestJS 12 ships ES modules only, and Jest on Node 20 cannot require() them, so SWC turns those packages
+ * (and any other ESM-only dependency) into CommonJS for the test run. Production runs the real ESM.
+ */
+const swc = (syntax) => [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: syntax === 'ts' ? { syntax: 'typescript', decorators: true } : { syntax: 'ecmascript' },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  transform: {
+    '^.+\\.ts$': swc('ts'),
+    '^.+\\.m?js$': swc('js'),
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|load-esm)/)'],
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+  globalSetup: '<rootDir>/test/global-setup.js',
+  reporters: ['default', '<rootDir>/test/skip-reporter.js'],
+  testTimeout: 30000,
+};

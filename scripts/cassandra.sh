@@ -1,0 +1,385 @@
+#!/usr/bin/env bash
+# Single-node, loopback-only, throwaway Apache Cassandra 5.0 for tests and local dev.
+# Jars come from Maven Central (cassandra-all + runtime deps); no tarball, no Docker.
+#
+#   scripts/cassandra.sh fetch    resolve the jars into the cache (idempotent)
+#   scripts/cassandra.sh start    fetch if needed, start in the background, wait for CQL
+#   scripts/cassandra.sh stop     TERM, then KILL after CASSANDRA_STOP_TIMEOUT seconds
+#   scripts/cassandra.sh status   exit 0 = running and answering CQL, 1 = running but not
+#                                 answering, 3 = not running
+#
+# Every start uses a FRESH data dir: data never survives a stop/start.
+# See scripts/cassandra.md for the numbers measured on the dev box.
+#
+# Environment (all optional):
+#   CASSANDRA_VERSION       cassandra-all version                     (5.0.9)
+#   CASSANDRA_HOME_DIR      jar cache root                            ($HOME/.cache/chat-cassandra)
+#   CASSANDRA_PORT          CQL native port, 127.0.0.1 only           (9042)
+#   CASSANDRA_STORAGE_PORT  internode port, 127.0.0.1 only            (7000)
+#   CASSANDRA_JMX_PORT      if set, local-only JMX for nodetool       (unset: no JMX at all)
+#   CASSANDRA_RUN_DIR       run dir (conf, data, logs, pid)           (/tmp/chat-cassandra-$CASSANDRA_PORT)
+#   CASSANDRA_JAVA          java binary, must be JDK 17               (/usr/lib/jvm/java-17-openjdk-amd64/bin/java)
+#   CASSANDRA_HEAP_MIN / CASSANDRA_HEAP_MAX                           (256m / 768m)
+#   CASSANDRA_JVM_OPTS      extra JVM flags, appended last
+#   CASSANDRA_SKIP_SYNC     true: no fsync of commitlog/sstables      (true; throwaway data)
+#   CASSANDRA_START_TIMEOUT seconds to wait for CQL                   (180)
+#   CASSANDRA_STOP_TIMEOUT  seconds between TERM and KILL             (30)
+#   CASSANDRA_MVN           maven binary                              (mvn)
+#   CASSANDRA_MVN_ARGS      extra maven args (e.g. -Dmaven.repo.local=...)
+set -euo pipefail
+
+CASSANDRA_VERSION="${CASSANDRA_VERSION:-5.0.9}"
+HOME_DIR="${CASSANDRA_HOME_DIR:-${HOME:-/root}/.cache/chat-cassandra}"
+LIB="$HOME_DIR/lib-$CASSANDRA_VERSION"
+CQL_PORT="${CASSANDRA_PORT:-9042}"
+STORAGE_PORT="${CASSANDRA_STORAGE_PORT:-7000}"
+RUN="${CASSANDRA_RUN_DIR:-/tmp/chat-cassandra-$CQL_PORT}"
+JAVA="${CASSANDRA_JAVA:-/usr/lib/jvm/java-17-openjdk-amd64/bin/java}"
+HEAP_MIN="${CASSANDRA_HEAP_MIN:-256m}"
+HEAP_MAX="${CASSANDRA_HEAP_MAX:-768m}"
+SKIP_SYNC="${CASSANDRA_SKIP_SYNC:-true}"
+START_TIMEOUT="${CASSANDRA_START_TIMEOUT:-180}"
+STOP_TIMEOUT="${CASSANDRA_STOP_TIMEOUT:-30}"
+MVN="${CASSANDRA_MVN:-mvn}"
+DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+READY_LINE="Starting listening for CQL clients"
+PIDFILE="$RUN/cassandra.pid"
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
+
+log() { echo "[cassandra] $*"; }
+die() { echo "[cassandra] ERROR: $*" >&2; exit 1; }
+
+for v in HOME_DIR LIB RUN; do
+  [ -n "${!v}" ] && [ "${!v}" != "/" ] || die "$v is empty or /"
+done
+case "$CQL_PORT$STORAGE_PORT" in *[!0-9]*) die "ports must be numeric";; esac
+
+java_major() { "$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\)[."].*/\1/p' | head -1; }
+
+check_java() {
+  [ -x "$JAVA" ] || die "no java at $JAVA (Cassandra 5.0 needs JDK 17; set CASSANDRA_JAVA)"
+  local m; m="$(java_major "$JAVA")"
+  # 5.0 calls System.setSecurityManager at boot: JDK 21 needs extra flags, JDK >= 24 cannot run it.
+  [ "$m" = 17 ] || die "$JAVA is JDK $m; this script runs Cassandra 5.0 on JDK 17 only"
+}
+
+# ---------------------------------------------------------------- fetch
+cmd_fetch() {
+  if [ -f "$LIB/.done" ]; then
+    log "jars cached in $LIB"
+    return 0
+  fi
+  command -v "$MVN" >/dev/null || die "maven ($MVN) not found"
+  local pomdir="$HOME_DIR/pom-$CASSANDRA_VERSION" tmp="$LIB.tmp.$$"
+  mkdir -p "$pomdir"
+  cat >"$pomdir/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.chat</groupId>
+  <artifactId>cassandra-runtime</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.cassandra</groupId>
+      <artifactId>cassandra-all</artifactId>
+      <version>$CASSANDRA_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+  log "resolving org.apache.cassandra:cassandra-all:$CASSANDRA_VERSION with Maven into $LIB"
+  rm -rf "$tmp"
+  local t0=$SECONDS
+  local jhome="${JAVA_HOME:-}"
+  [ -x "$JAVA" ] && jhome="$(dirname "$(dirname "$(readlink -f "$JAVA")")")"
+  # shellcheck disable=SC2086
+  if ! JAVA_HOME="$jhome" \
+      "$MVN" -B -Dstyle.color=never -f "$pomdir/pom.xml" ${CASSANDRA_MVN_ARGS:-} \
+      "$DEP_PLUGIN:copy-dependencies" -DincludeScope=runtime -DoutputDirectory="$tmp" \
+      >"$pomdir/mvn.log" 2>&1; then
+    rm -rf "$tmp"
+    tail -n 40 "$pomdir/mvn.log" >&2
+    die "maven failed to resolve cassandra-all:$CASSANDRA_VERSION (full log: $pomdir/mvn.log)"
+  fi
+  ls "$tmp"/cassandra-all-"$CASSANDRA_VERSION".jar >/dev/null 2>&1 || { rm -rf "$tmp"; die "cassandra-all jar missing after fetch"; }
+  rm -rf "$LIB"
+  mv "$tmp" "$LIB"
+  touch "$LIB/.done"
+  log "fetched $(ls "$LIB"/*.jar | wc -l) jars ($(du -sh "$LIB" | cut -f1)) in $((SECONDS - t0)) s"
+}
+
+# ---------------------------------------------------------------- helpers
+running_pid() {
+  local pid
+  [ -f "$PIDFILE" ] || return 1
+  pid="$(cat "$PIDFILE" 2>/dev/null)" || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  # guard against pid reuse: it must be our CassandraDaemon
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'org.apache.cassandra.service.CassandraDaemon' || return 1
+  echo "$pid"
+}
+
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+# A real native-protocol round trip: send a v4 OPTIONS frame, expect SUPPORTED (0x84 .. 0x06).
+cql_answers() {
+  local r
+  r="$(timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$CQL_PORT || exit 1
+        printf '\x04\x00\x00\x01\x05\x00\x00\x00\x00' >&3
+        head -c 5 <&3 | od -An -tx1" 2>/dev/null)" || return 1
+  [[ "$r" == *"84 00 00 01 06"* ]]
+}
+
+ready() {
+  [ -f "$RUN/logs/system.log" ] && grep -q "$READY_LINE" "$RUN/logs/system.log" && cql_answers
+}
+
+# Optional: a real CQL query through the Node driver, if the repo has it installed.
+driver_check() {
+  [ -d "$REPO_DIR/node_modules/cassandra-driver" ] && command -v node >/dev/null || return 0
+  local out
+  if out="$(cd "$REPO_DIR" && CQL_PORT="$CQL_PORT" timeout 30 node -e '
+      const c = new (require("cassandra-driver").Client)({contactPoints: ["127.0.0.1:" + process.env.CQL_PORT], localDataCenter: "datacenter1"});
+      c.execute("SELECT release_version FROM system.local")
+        .then(r => { console.log(r.rows[0].release_version); return c.shutdown(); })
+        .catch(e => { console.error(e.message); c.shutdown(); process.exit(1); });' 2>&1)"; then
+    log "driver check: SELECT release_version FROM system.local -> $out"
+  else
+    log "WARNING: node cassandra-driver query failed: $out"
+    return 1
+  fi
+}
+
+fail_start() {
+  echo "[cassandra] ERROR: $1" >&2
+  echo "----- tail of $RUN/logs/system.log -----" >&2
+  tail -n 40 "$RUN/logs/system.log" >&2 2>/dev/null || true
+  echo "----- tail of $RUN/logs/stdout.log -----" >&2
+  tail -n 30 "$RUN/logs/stdout.log" >&2 2>/dev/null || true
+  exit 1
+}
+
+wait_ready() { # $1 = pid, $2 = start epoch (ms)
+  local pid="$1" t0="$2" deadline=$((SECONDS + START_TIMEOUT))
+  while ! ready; do
+    kill -0 "$pid" 2>/dev/null || fail_start "Cassandra (pid $pid) exited during start-up"
+    [ "$SECONDS" -lt "$deadline" ] || {
+      kill -KILL "$pid" 2>/dev/null || true
+      fail_start "CQL not answering on 127.0.0.1:$CQL_PORT after ${START_TIMEOUT}s (killed pid $pid)"
+    }
+    sleep 0.25
+  done
+  local ms=$(( $(date +%s%3N) - t0 ))
+  driver_check || true
+  log "CQL ready on 127.0.0.1:$CQL_PORT (pid $pid) - start-up took $((ms / 1000)).$(printf %03d $((ms % 1000)) | cut -c1-2) s"
+}
+
+write_conf() {
+  mkdir -p "$RUN"/conf/triggers "$RUN"/data "$RUN"/logs "$RUN"/tmp
+  cat >"$RUN/conf/cassandra.yaml" <<EOF
+# Generated by scripts/cassandra.sh - throwaway single node for tests, loopback only.
+cluster_name: chat-test
+num_tokens: 1
+initial_token: 0
+partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+endpoint_snitch: SimpleSnitch
+seed_provider:
+  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+    parameters:
+      - seeds: "127.0.0.1:$STORAGE_PORT"
+listen_address: 127.0.0.1
+rpc_address: 127.0.0.1
+storage_port: $STORAGE_PORT
+native_transport_port: $CQL_PORT
+start_native_transport: true
+data_file_directories: [ $RUN/data/data ]
+commitlog_directory: $RUN/data/commitlog
+saved_caches_directory: $RUN/data/saved_caches
+hints_directory: $RUN/data/hints
+cdc_raw_directory: $RUN/data/cdc_raw
+commitlog_sync: periodic
+commitlog_sync_period: 10000ms
+commitlog_segment_size: 16MiB
+authenticator: AllowAllAuthenticator
+authorizer: AllowAllAuthorizer
+role_manager: CassandraRoleManager
+auto_snapshot: false
+incremental_backups: false
+snapshot_before_compaction: false
+hinted_handoff_enabled: false
+dynamic_snitch: false
+key_cache_size: 0MiB
+counter_cache_size: 0MiB
+row_cache_size: 0MiB
+prepared_statements_cache_size: 8MiB
+networking_cache_size: 16MiB
+memtable_heap_space: 64MiB
+memtable_offheap_space: 64MiB
+memtable_flush_writers: 1
+concurrent_reads: 4
+concurrent_writes: 4
+concurrent_counter_writes: 4
+concurrent_materialized_view_writes: 2
+concurrent_compactors: 1
+compaction_throughput: 0MiB/s
+EOF
+  cat >"$RUN/conf/logback.xml" <<'EOF'
+<configuration>
+  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+    <file>${cassandra.logdir}/system.log</file>
+    <encoder><pattern>%-5level [%thread] %date{ISO8601} %logger{0} - %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="FILE"/></root>
+</configuration>
+EOF
+}
+
+jvm_flags() {
+  local jamm; jamm="$(ls "$LIB"/jamm-*.jar 2>/dev/null | head -1)"
+  cat <<EOF
+-ea
+-da:net.openhft...
+-Xss256k
+-XX:+UseTLAB
+-XX:+ResizeTLAB
+-XX:+PerfDisableSharedMem
+-XX:+ExitOnOutOfMemoryError
+-Xms$HEAP_MIN
+-Xmx$HEAP_MAX
+-XX:+UseG1GC
+-XX:+ParallelRefProcEnabled
+-XX:MaxTenuringThreshold=1
+-XX:G1RSetUpdatingPauseTimePercent=5
+-XX:MaxGCPauseMillis=300
+-XX:InitiatingHeapOccupancyPercent=70
+-Djava.net.preferIPv4Stack=true
+-Dchronicle.analytics.disable=true
+-Djdk.attach.allowAttachSelf=true
+--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED
+--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED
+--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+--add-exports=java.rmi/sun.rmi.server=ALL-UNNAMED
+--add-exports=java.sql/java.sql=ALL-UNNAMED
+--add-exports=java.base/java.lang.ref=ALL-UNNAMED
+--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED
+--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
+--add-exports=jdk.attach/sun.tools.attach=ALL-UNNAMED
+--add-opens=java.base/java.lang.module=ALL-UNNAMED
+--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED
+--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+--add-opens=java.base/jdk.internal.reflect=ALL-UNNAMED
+--add-opens=java.base/jdk.internal.math=ALL-UNNAMED
+--add-opens=java.base/jdk.internal.module=ALL-UNNAMED
+--add-opens=java.base/jdk.internal.util.jar=ALL-UNNAMED
+--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED
+--add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+--add-opens=java.base/java.io=ALL-UNNAMED
+--add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED
+--add-opens=java.base/java.lang=ALL-UNNAMED
+--add-opens=java.base/java.util=ALL-UNNAMED
+--add-opens=java.base/java.nio=ALL-UNNAMED
+-Dio.netty.tryReflectionSetAccessible=true
+-Dio.netty.allocator.useCacheForAllThreads=true
+-Dio.netty.allocator.maxOrder=11
+-Dcassandra.skip_wait_for_gossip_to_settle=0
+-Dcassandra.ring_delay_ms=1000
+-Dcassandra.superuser_setup_delay_ms=0
+-Dcassandra.shutdown_announce_in_ms=0
+-Dcassandra.libjemalloc=-
+-Dcassandra.test.flush_local_schema_changes=false
+-Dcassandra.skip_sync=$SKIP_SYNC
+-Dcassandra.config=file://$RUN/conf/cassandra.yaml
+-Dlogback.configurationFile=$RUN/conf/logback.xml
+-Dcassandra.logdir=$RUN/logs
+-Dcassandra.storagedir=$RUN/data
+-Dcassandra.triggers_dir=$RUN/conf/triggers
+-Dcassandra-foreground=yes
+-Djava.io.tmpdir=$RUN/tmp
+-Djna.tmpdir=$RUN/tmp
+EOF
+  [ -n "$jamm" ] && echo "-javaagent:$jamm"
+  [ -n "${CASSANDRA_JMX_PORT:-}" ] && echo "-Dcassandra.jmx.local.port=$CASSANDRA_JMX_PORT"
+  return 0
+}
+
+# ---------------------------------------------------------------- start / stop / status
+cmd_start() {
+  local pid
+  if pid="$(running_pid)"; then
+    if ready; then
+      log "already running (pid $pid) and answering CQL on 127.0.0.1:$CQL_PORT"
+      return 0
+    fi
+    log "already starting (pid $pid); waiting for CQL"
+    wait_ready "$pid" "$(date +%s%3N)"
+    return 0
+  fi
+  port_open "$CQL_PORT" && die "127.0.0.1:$CQL_PORT is already in use by another process (set CASSANDRA_PORT)"
+  port_open "$STORAGE_PORT" && die "127.0.0.1:$STORAGE_PORT is already in use by another process (set CASSANDRA_STORAGE_PORT)"
+  check_java
+  cmd_fetch
+
+  rm -rf "$RUN"
+  write_conf
+  local -a flags
+  mapfile -t flags < <(jvm_flags)
+  # shellcheck disable=SC2206
+  local -a extra=(${CASSANDRA_JVM_OPTS:-})
+  local t0; t0="$(date +%s%3N)"
+  # setsid: own session, so the daemon survives the calling shell and its Ctrl-C.
+  ( cd "$RUN" && exec setsid "$JAVA" "${flags[@]}" "${extra[@]}" -cp "$RUN/conf:$LIB/*" \
+      org.apache.cassandra.service.CassandraDaemon </dev/null >"$RUN/logs/stdout.log" 2>&1 ) &
+  pid=$!
+  echo "$pid" >"$PIDFILE"
+  log "started Cassandra $CASSANDRA_VERSION (pid $pid, run dir $RUN, heap $HEAP_MIN..$HEAP_MAX); waiting up to ${START_TIMEOUT}s for CQL"
+  wait_ready "$pid" "$t0"
+}
+
+cmd_stop() {
+  local pid
+  if ! pid="$(running_pid)"; then
+    log "not running"
+    rm -f "$PIDFILE"
+    return 0
+  fi
+  local t0=$SECONDS
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ $((SECONDS - t0)) -ge "$STOP_TIMEOUT" ]; then
+      log "still alive after ${STOP_TIMEOUT}s, sending KILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 1
+      break
+    fi
+    sleep 0.5
+  done
+  rm -f "$PIDFILE"
+  log "stopped (pid $pid) in $((SECONDS - t0)) s"
+}
+
+cmd_status() {
+  local pid
+  if ! pid="$(running_pid)"; then
+    log "not running (run dir $RUN)"
+    return 3
+  fi
+  local rss; rss="$(ps -o rss= -p "$pid" 2>/dev/null | tr -d ' ')"
+  if ready; then
+    log "running (pid $pid, RSS $((rss / 1024)) MiB), CQL answering on 127.0.0.1:$CQL_PORT"
+    return 0
+  fi
+  log "running (pid $pid, RSS $((rss / 1024)) MiB) but CQL NOT answering on 127.0.0.1:$CQL_PORT"
+  return 1
+}
+
+case "${1:-}" in
+  fetch)  cmd_fetch ;;
+  start)  cmd_start ;;
+  stop)   cmd_stop ;;
+  status) cmd_status ;;
+  restart) cmd_stop; cmd_start ;;
+  *) echo "usage: $0 {fetch|start|stop|status|restart}" >&2; exit 2 ;;
+esac

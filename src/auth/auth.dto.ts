@@ -1,0 +1,41 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { PublicUserDto } from '../users/user.dto';
+
+export class RegisterDto {
+  @ApiProperty({ example: 'alice', description: '3 to 32 characters of a-z 0-9 _ . - (stored lower-case)' })
+  @IsString()
+  @Length(3, 32)
+  @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'username may contain only a-z 0-9 _ . -' })
+  username!: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 128 })
+  @IsString()
+  @Length(8, 128)
+  password!: string;
+
+  @ApiProperty({ required: false, maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  displayName?: string;
+}
+
+export class LoginDto {
+  @ApiProperty() @IsString() @MaxLength(64) username!: string;
+  @ApiProperty() @IsString() @MaxLength(128) password!: string;
+}
+
+export class RefreshDto {
+  @ApiProperty() @IsString() @MaxLength(256) refreshToken!: string;
+}
+
+export class TokensDto {
+  @ApiProperty() accessToken!: string;
+  @ApiProperty() refreshToken!: string;
+}
+
+export class SessionDto extends TokensDto {
+  @ApiProperty({ type: PublicUserDto }) user!: PublicUserDto;
+}

@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { UsersModule } from '../users/users.module';
+import { AccessTokens } from './access-token';
+import { AuthService } from './auth.service';
+import { PasswordHasher } from './password-hasher';
+import { RefreshTokenEntity } from './refresh-token.entity';
+import { RefreshTokenRepository } from './refresh-token.repository';
+import { RefreshTokens } from './refresh-tokens';
+
+/** Tokens and credentials; no transport. The api role adds AuthHttpModule, the chat role uses AccessTokens. */
+@Module({})
+export class AuthModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AuthModule,
+      global: true,
+      imports: [
+        UsersModule,
+        TypeOrmModule.forFeature([RefreshTokenEntity]),
+        JwtModule.register({
+          secret: config.jwtSecret,
+          signOptions: {
+            algorithm: 'HS256',
+            issuer: config.jwt.issuer,
+            audience: config.jwt.audience,
+            expiresIn: config.jwt.accessTtlSeconds,
+          },
+          verifyOptions: { algorithms: ['HS256'], issuer: config.jwt.issuer, audience: config.jwt.audience },
+        }),
+      ],
+      providers: [AccessTokens, PasswordHasher, RefreshTokenRepository, RefreshTokens, AuthService],
+      exports: [AccessTokens, RefreshTokens, AuthService],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ChatIoAdapter } from './chat-gateway/chat-io.adapter';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { createValidationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
+
+/** Builds and starts the app for the roles in `config`; used by main.ts and by the e2e tests. */
+export async function bootstrap(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoles(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: '1mb' });
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableCors({ origin: config.corsOrigins.length ? [...config.corsOrigins] : false });
+  if (config.hasRole('api')) {
+    const doc = new DocumentBuilder()
+      .setTitle('Chat server')
+      .setDescription('REST part of the client contract. Real-time messaging is Socket.IO on a chat node.')
+      .addBearerAuth()
+      .build();
+    SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
+  }
+  if (config.hasRole('chat')) app.useWebSocketAdapter(new ChatIoAdapter(app, config));
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  return app;
+}

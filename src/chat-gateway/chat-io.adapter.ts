@@ -1,0 +1,58 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { IncomingMessage } from 'node:http';
+import type { Server, ServerOptions } from 'socket.io';
+import { AppConfig } from '../config/app-config';
+import { MAX_CONTENT_CHARS } from '../messaging/message';
+import { RedisService } from '../redis/redis.service';
+
+/**
+ * The largest legal frame: 100,000 characters, each at worst 6 bytes once JSON-escaped (`\u001f`), plus the
+ * envelope. Anything larger is cut off by engine.io (the client is disconnected), as DESIGN.md section 7 says.
+ */
+export const MAX_FRAME_BYTES = MAX_CONTENT_CHARS * 6 + 16 * 1024;
+
+/** Socket.IO server options for a chat node: origin allowlist, frame limit, Redis adapter when distributed. */
+export class ChatIoAdapter extends IoAdapter {
+  private readonly log = new Logger(ChatIoAdapter.name);
+
+  constructor(
+    private readonly app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, {
+      ...options,
+      path: '/socket.io',
+      serveClient: false,
+      maxHttpBufferSize: MAX_FRAME_BYTES,
+      pingInterval: 25_000,
+      pingTimeout: 20_000,
+      cors: this.config.corsOrigins.length ? { origin: [...this.config.corsOrigins], credentials: false } : undefined,
+      allowRequest: (req, cb) => cb(null, this.originAllowed(req)),
+    } as ServerOptions) as Server;
+    if (this.config.redisUrl) {
+      const redis = this.app.get(RedisService, { strict: false });
+      server.adapter(createAdapter(redis.duplicate(), redis.duplicate(), { key: 'chat:sio' }));
+      this.log.log('Socket.IO uses the Redis adapter');
+    }
+    return server;
+  }
+
+  /**
+   * `cors` alone does not refuse a WebSocket from a foreign page, so the handshake checks Origin itself:
+   * no Origin (native and server clients) is fine; a browser's must be listed, or be this server itself.
+   */
+  private originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (!origin) return true;
+    if (this.config.corsOrigins.includes(origin)) return true;
+    if (this.config.publicUrl && new URL(this.config.publicUrl).origin === origin) return true;
+    const host = req.headers.host;
+    return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
+  }
+}

@@ -1,0 +1,124 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { randomUUID } from 'node:crypto';
+import type { Server, Socket } from 'socket.io';
+import { AccessTokens, AuthUser } from '../auth/access-token';
+import { AppError } from '../common/app-error';
+import { validatePayload } from '../common/validation';
+import { Message } from '../messaging/message';
+import { SendMessageDto, SyncQuery } from '../messaging/messaging.dto';
+import { ReadMessagesService } from '../messaging/read-messages.service';
+import { SendMessageService } from '../messaging/send-message.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { UsersRepository } from '../users/users.repository';
+import { Ack, toAck } from './ack';
+import { SendRateLimiter } from './send-rate-limiter';
+import { SocketPublisher, userRoom } from './socket-publisher';
+
+interface SocketData {
+  user: AuthUser;
+  deviceId: string;
+  /** Sends of one socket are handled one after another, so a device's messages keep their order. */
+  sendChain: Promise<unknown>;
+}
+type ChatSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+
+const DEVICE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Thin transport: authenticate the handshake, validate each event, make one call, answer with an ack. */
+@WebSocketGateway()
+export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(ChatGateway.name);
+
+  constructor(
+    private readonly tokens: AccessTokens,
+    private readonly users: UsersRepository,
+    private readonly sender: SendMessageService,
+    private readonly reader: ReadMessagesService,
+    private readonly limiter: SendRateLimiter,
+    private readonly publisher: SocketPublisher,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  afterInit(server: Server): void {
+    this.publisher.bind(server);
+    server.use((socket, next) => {
+      this.authenticate(socket as ChatSocket)
+        .then(() => next())
+        .catch((e: unknown) => next(new Error(e instanceof AppError && e.code === 'forbidden' ? 'forbidden' : 'unauthorized')));
+    });
+  }
+
+  private async authenticate(socket: ChatSocket): Promise<void> {
+    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; deviceId?: unknown };
+    const user = this.tokens.verify(auth.token);
+    const record = await this.users.findById(user.id);
+    if (!record) throw AppError.unauthorized();
+    if (record.banned) throw AppError.forbidden();
+    const deviceId = typeof auth.deviceId === 'string' && DEVICE_ID.test(auth.deviceId) ? auth.deviceId : `anon-${randomUUID()}`;
+    socket.data = { user, deviceId, sendChain: Promise.resolve() };
+  }
+
+  handleConnection(socket: ChatSocket): void {
+    // Rooms are joined before any event is handled, so a sync that follows cannot miss a live message.
+    void socket.join(userRoom(socket.data.user.id));
+    this.metrics.connections.inc();
+  }
+
+  handleDisconnect(): void {
+    this.metrics.connections.dec();
+  }
+
+  @SubscribeMessage('message:send')
+  onSend(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<Ack<{ message: Message }> | undefined> {
+    const started = process.hrtime.bigint();
+    const run = socket.data.sendChain.then(() => this.send(socket, payload));
+    socket.data.sendChain = run.catch(() => undefined);
+    return run.then((ack) => {
+      if (ack?.ok) this.metrics.sendToAck.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      return ack;
+    });
+  }
+
+  private async send(socket: ChatSocket, payload: unknown): Promise<Ack<{ message: Message }> | undefined> {
+    let swallowed = false;
+    const ack = await toAck(
+      'message:send',
+      async () => {
+        const input = validatePayload(SendMessageDto, payload);
+        if (!this.limiter.take(socket.data.user.id)) throw new AppError('rate_limited', 'sending too fast; slow down');
+        const message = await this.sender.send({ userId: socket.data.user.id, socketId: socket.id }, input);
+        if (!message) swallowed = true;
+        return { message: message! };
+      },
+      (code) => this.metrics.socketErrors.inc({ event: 'message:send', code }),
+    );
+    if (swallowed) return undefined;
+    if (ack.ok) this.metrics.messagesSent.inc({ channel_type: ack.message.channelType });
+    return ack;
+  }
+
+  @SubscribeMessage('sync')
+  onSync(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    return toAck('sync', async () => {
+      const q = validatePayload(SyncQuery, payload ?? {});
+      if (q.limit !== undefined && (typeof q.limit !== 'number' || !Number.isInteger(q.limit))) {
+        throw AppError.badRequest('limit must be an integer');
+      }
+      return this.reader.sync(socket.data.user.id, q.after, q.limit);
+    });
+  }
+
+  @SubscribeMessage('presence:heartbeat')
+  onHeartbeat(): Promise<Ack<object>> {
+    return toAck('presence:heartbeat', async () => ({}));
+  }
+}

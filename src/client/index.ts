@@ -1,0 +1,3 @@
+export * from './types';
+export * from './http-client';
+export * from './socket-client';

@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { envSchema, Role } from './config.schema';
+
+export class ConfigError extends Error {}
+
+/**
+ * The validated, typed configuration. Built once from the environment at start-up; nothing else in the
+ * app reads process.env. Secrets are non-enumerable so that logging the object never prints them.
+ */
+export class AppConfig {
+  readonly host!: string;
+  readonly port!: number;
+  readonly roles!: ReadonlySet<Role>;
+  readonly dataDir!: string;
+  readonly publicUrl!: string | undefined;
+  readonly databaseUrl!: string | undefined;
+  readonly migrateOnStart!: boolean;
+  readonly redisUrl!: string | undefined;
+  readonly cassandra!: { contactPoints: string[]; localDc: string; keyspace: string };
+  readonly consul!: { url: string | undefined };
+  readonly jwt!: { accessTtlSeconds: number; refreshTtlDays: number; issuer: string; audience: string };
+  readonly presenceTimeoutMs!: number;
+  readonly adminUsernames!: ReadonlySet<string>;
+  readonly corsOrigins!: readonly string[];
+  readonly authRateLimitPerMinute!: number;
+  readonly sendRate!: { perSecond: number; burst: number };
+  readonly logLevel!: string;
+  readonly testHooks!: boolean;
+  declare readonly jwtSecret: string;
+  declare readonly consulToken: string | undefined;
+
+  constructor(fields: Omit<AppConfig, 'hasRole' | 'isDistributed' | 'jwtSecret' | 'consulToken'>, secrets: { jwtSecret: string; consulToken?: string }) {
+    Object.assign(this, fields);
+    Object.defineProperty(this, 'jwtSecret', { value: secrets.jwtSecret, enumerable: false });
+    Object.defineProperty(this, 'consulToken', { value: secrets.consulToken, enumerable: false });
+  }
+
+  hasRole(role: Role): boolean {
+    return this.roles.has(role);
+  }
+
+  /** True when this process shares state with others through Redis. */
+  get isDistributed(): boolean {
+    return this.redisUrl !== undefined;
+  }
+}
+
+/** Parses and validates the environment; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const allRoles = e.ROLES.size === 4;
+  if (!allRoles && !e.REDIS_URL) {
+    throw new ConfigError(
+      `Invalid configuration:\n  REDIS_URL: required when ROLES is not "all" (got ROLES=${[...e.ROLES].join(',')}); ` +
+        'separate roles talk to each other through Redis',
+    );
+  }
+  if (!allRoles && !e.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required when ROLES is not "all"; separate roles share one Postgres');
+  }
+  const dataDir = resolve(e.DATA_DIR);
+  const distributed = Boolean(e.DATABASE_URL || e.REDIS_URL);
+  let jwtSecret = e.JWT_SECRET?.trim();
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: must be at least 32 characters');
+  }
+  if (!jwtSecret) {
+    if (distributed) {
+      throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when DATABASE_URL or REDIS_URL is set');
+    }
+    jwtSecret = embeddedSecret(dataDir);
+  }
+  return new AppConfig(
+    {
+      host: e.HOST,
+      port: e.PORT,
+      roles: e.ROLES,
+      dataDir,
+      publicUrl: e.PUBLIC_URL,
+      databaseUrl: e.DATABASE_URL,
+      migrateOnStart: e.DATABASE_MIGRATE_ON_START,
+      redisUrl: e.REDIS_URL,
+      cassandra: { contactPoints: e.CASSANDRA_CONTACT_POINTS, localDc: e.CASSANDRA_LOCAL_DC, keyspace: e.CASSANDRA_KEYSPACE },
+      consul: { url: e.CONSUL_URL },
+      jwt: { accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS, refreshTtlDays: e.REFRESH_TOKEN_TTL_DAYS, issuer: 'chat-server', audience: 'chat-clients' },
+      presenceTimeoutMs: e.PRESENCE_TIMEOUT_MS,
+      adminUsernames: new Set(e.ADMIN_USERNAMES.map((u) => u.toLowerCase())),
+      corsOrigins: e.CORS_ORIGINS,
+      authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+      sendRate: { perSecond: e.SEND_RATE_PER_SECOND, burst: e.SEND_BURST },
+      logLevel: e.LOG_LEVEL,
+      testHooks: e.CHAT_TEST_HOOKS,
+    },
+    { jwtSecret, consulToken: e.CONSUL_TOKEN || undefined },
+  );
+}
+
+/** Embedded mode generates its signing secret once, so restarts keep tokens valid. */
+function embeddedSecret(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  return secret;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+export const ROLE_NAMES = ['api', 'chat', 'presence', 'worker'] as const;
+export type Role = (typeof ROLE_NAMES)[number];
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}://`)), {
+      message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+const int = (def: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? String(def) : v))
+    .pipe(z.string().regex(/^\d+$/, 'must be a whole number'))
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const bool = (def: boolean) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? String(def) : v.toLowerCase()))
+    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const roles = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? 'all').trim() || 'all')
+  .transform((v, ctx) => {
+    const names = v
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+    if (names.includes('all')) return new Set<Role>(ROLE_NAMES);
+    const bad = names.filter((n) => !(ROLE_NAMES as readonly string[]).includes(n));
+    if (bad.length || names.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `unknown role(s) ${bad.join(', ')}; use all or a comma list of ${ROLE_NAMES.join(', ')}` });
+      return z.NEVER;
+    }
+    return new Set(names as Role[]);
+  });
+
+/** The environment, as the process receives it. Names are binding (DESIGN.md section 7). */
+export const envSchema = z.object({
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  PORT: int(3000, 0, 65535),
+  ROLES: roles,
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  PUBLIC_URL: optionalUrl(['http', 'https']),
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  DATABASE_MIGRATE_ON_START: bool(true),
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
+  CASSANDRA_CONTACT_POINTS: list,
+  CASSANDRA_LOCAL_DC: z.string().trim().default('datacenter1'),
+  CASSANDRA_KEYSPACE: z
+    .string()
+    .trim()
+    .default('chat')
+    .pipe(z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'must be a lower-case CQL identifier')),
+  CONSUL_URL: optionalUrl(['http', 'https']),
+  CONSUL_TOKEN: z.string().optional(),
+  JWT_SECRET: z.string().optional(),
+  ACCESS_TOKEN_TTL_SECONDS: int(900, 30, 86400),
+  REFRESH_TOKEN_TTL_DAYS: int(30, 1, 365),
+  PRESENCE_TIMEOUT_MS: int(30000, 1000, 3600000),
+  ADMIN_USERNAMES: list,
+  CORS_ORIGINS: list,
+  AUTH_RATE_LIMIT_PER_MINUTE: int(30, 1, 1000000),
+  SEND_RATE_PER_SECOND: int(20, 1, 1000000),
+  SEND_BURST: int(50, 1, 1000000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CHAT_TEST_HOOKS: bool(false),
+});
+
+export type Env = z.input<typeof envSchema>;

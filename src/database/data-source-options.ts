@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export interface RelationalTarget {
+  /** Postgres URL; absent means the embedded SQLite file in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  migrateOnStart: boolean;
+}
+
+/**
+ * Postgres is migrated by versioned migrations (run by `npm run migration:run` and, unless disabled, at
+ * start-up). The embedded SQLite file is a single-process store whose schema follows the entities.
+ */
+export function dataSourceOptions(target: RelationalTarget): DataSourceOptions {
+  if (target.databaseUrl) {
+    return {
+      type: 'postgres',
+      url: target.databaseUrl,
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      migrationsRun: target.migrateOnStart,
+      migrationsTransactionMode: 'each',
+      synchronize: false,
+      extra: { max: 20 },
+    };
+  }
+  mkdirSync(target.dataDir, { recursive: true });
+  return {
+    type: 'better-sqlite3',
+    database: join(target.dataDir, 'chat.sqlite'),
+    entities: ENTITIES,
+    synchronize: true,
+    enableWAL: true,
+    // FULL: a commit is on disk before the call returns, so an ack after it survives even a power loss.
+    prepareDatabase: (db: { pragma(s: string): unknown }) => {
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import { RefreshTokenEntity } from '../auth/refresh-token.entity';
+import { FriendRequestEntity } from '../friends/friend-request.entity';
+import { ChannelMessageRow, InboxRow, SendDedupeRow } from '../messaging/message.entities';
+import { UserEntity } from '../users/user.entity';
+
+/** Every relational entity; the same list for SQLite and Postgres. */
+export const ENTITIES = [UserEntity, RefreshTokenEntity, FriendRequestEntity, ChannelMessageRow, InboxRow, SendDedupeRow];

@@ -1,0 +1,33 @@
+import { Public } from '../auth/public.decorator';
+import { Controller, Get } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Readiness } from './readiness';
+
+@ApiExcludeController()
+@SkipThrottle()
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly readiness: Readiness,
+  ) {}
+
+  /** The process is up and its event loop answers. */
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Every store this role uses answers; 503 otherwise. */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check(
+      this.readiness.entries().map(([name, fn]) => () => this.indicators.check(name).attempt(fn).withTimeout(2000)),
+    );
+  }
+}

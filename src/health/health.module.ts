@@ -1,0 +1,43 @@
+import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
+import { RedisService } from '../redis/redis.service';
+import { HealthController } from './health.controller';
+import { Readiness } from './readiness';
+
+@Global()
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+  providers: [Readiness],
+  exports: [Readiness],
+})
+export class HealthModule implements OnModuleInit {
+  constructor(
+    private readonly readiness: Readiness,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    const ds = this.moduleRef.get(DataSource, { strict: false });
+    this.readiness.register('database', async () => {
+      await ds.query('SELECT 1');
+      return { driver: ds.options.type };
+    });
+    const redis = this.tryGet(RedisService);
+    if (redis) {
+      this.readiness.register('redis', async () => {
+        if (!(await redis.ping())) throw new Error('redis did not answer PONG');
+      });
+    }
+  }
+
+  private tryGet<T>(token: new (...args: never[]) => T): T | undefined {
+    try {
+      return this.moduleRef.get(token, { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
+}

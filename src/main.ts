@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { bootstrap } from './bootstrap';
+import { ConfigError, loadConfig } from './config/app-config';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+  const app = await bootstrap(config);
+  const url = await app.getUrl();
+  console.log(JSON.stringify({ msg: 'chat server listening', url, roles: [...config.roles], pid: process.pid }));
+}
+
+main().catch((e: unknown) => {
+  console.error('start-up failed:', e);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/app-error';
+import { UsersRepository } from '../users/users.repository';
+import { dmChannelId, parseChannelId } from './channel-id';
+import type { ChannelType } from './message';
+
+export interface ResolvedChannel {
+  channelId: string;
+  channelType: ChannelType;
+  /** Every user who gets the message in their inbox. */
+  memberIds: string[];
+}
+
+/** Decides who may read and write a channel. Users are never deleted, so a positive lookup is cached. */
+@Injectable()
+export class ChannelAccess {
+  private readonly knownUsers = new Set<string>();
+
+  constructor(private readonly users: UsersRepository) {}
+
+  /** The DM channel from `userId` to `to`. */
+  async directTo(userId: string, to: string): Promise<ResolvedChannel> {
+    if (to === userId) throw AppError.badRequest('cannot send a direct message to yourself');
+    await this.requireUser(to);
+    return { channelId: dmChannelId(userId, to), channelType: 'dm', memberIds: [userId, to] };
+  }
+
+  /** A channel `userId` wants to read or write; forbidden if they are not in it. */
+  async forMember(userId: string, channelId: string): Promise<ResolvedChannel> {
+    const parsed = parseChannelId(channelId);
+    if (parsed.type === 'group') throw AppError.notFound('channel not found');
+    if (parsed.userA !== userId && parsed.userB !== userId) throw AppError.forbidden('not a participant of this channel');
+    const other = parsed.userA === userId ? parsed.userB : parsed.userA;
+    await this.requireUser(other);
+    return { channelId, channelType: 'dm', memberIds: [parsed.userA, parsed.userB] };
+  }
+
+  private async requireUser(id: string): Promise<void> {
+    if (this.knownUsers.has(id)) return;
+    if (!(await this.users.findById(id))) throw AppError.notFound('user not found');
+    if (this.knownUsers.size > 100_000) this.knownUsers.clear();
+    this.knownUsers.add(id);
+  }
+}

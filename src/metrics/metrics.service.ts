@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AppConfig } from '../config/app-config';
+
+/** One registry per process; every role exposes it at /metrics. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly connections: Gauge;
+  readonly messagesSent: Counter<'channel_type'>;
+  readonly sendToAck: Histogram;
+  readonly socketErrors: Counter<'event' | 'code'>;
+
+  constructor(config: AppConfig) {
+    this.registry.setDefaultLabels({ roles: [...config.roles].join(',') });
+    collectDefaultMetrics({ register: this.registry });
+    this.httpRequests = new Counter({
+      name: 'chat_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.connections = new Gauge({ name: 'chat_socket_connections', help: 'Live Socket.IO connections on this node', registers: [this.registry] });
+    this.messagesSent = new Counter({
+      name: 'chat_messages_sent_total',
+      help: 'Messages stored and acked',
+      labelNames: ['channel_type'],
+      registers: [this.registry],
+    });
+    this.sendToAck = new Histogram({
+      name: 'chat_send_to_ack_seconds',
+      help: 'Time from receiving message:send to its ack',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    this.socketErrors = new Counter({
+      name: 'chat_socket_errors_total',
+      help: 'Socket.IO events answered with an error',
+      labelNames: ['event', 'code'],
+      registers: [this.registry],
+    });
+  }
+}
