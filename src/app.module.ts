@@ -35,7 +35,8 @@ export class AppModule {
       MessagingModule.forRoot(config),
       ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.authRateLimitPerMinute }] }),
     ];
-    if (config.hasRole('api')) imports.push(AuthHttpModule, UsersHttpModule, FriendsHttpModule, MessagingHttpModule);
+    if (config.hasRole('api'))
+      imports.push(AuthHttpModule, UsersHttpModule, FriendsHttpModule, MessagingHttpModule);
     if (config.hasRole('chat')) imports.push(ChatGatewayModule.forRoot(config));
     return { module: AppModule, imports };
   }

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   }
   const app = await bootstrap(config);
   const url = await app.getUrl();
-  console.log(JSON.stringify({ msg: 'chat server listening', url, roles: [...config.roles], pid: process.pid }));
+  console.log(
+    JSON.stringify({ msg: 'chat server listening', url, roles: [...config.roles], pid: process.pid }),
+  );
 }
 
 main().catch((e: unknown) => {

@@ -4,7 +4,12 @@ import * as argon2 from 'argon2';
 /** argon2id at OWASP's minimum profile (19 MiB, t=2, p=1). */
 @Injectable()
 export class PasswordHasher {
-  private static readonly OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+  private static readonly OPTIONS = {
+    type: argon2.argon2id,
+    memoryCost: 19_456,
+    timeCost: 2,
+    parallelism: 1,
+  } as const;
   /** Verified against when a username does not exist, so both paths cost one argon2 run. */
   private dummy?: Promise<string>;
 

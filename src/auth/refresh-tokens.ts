@@ -29,7 +29,8 @@ export class RefreshTokens {
   async rotate(token: string): Promise<{ userId: string; refreshToken: string }> {
     const stored = await this.lookup(token);
     const now = new Date();
-    if (stored.revokedAt || stored.expiresAt <= now) throw AppError.unauthorized('refresh token expired or revoked');
+    if (stored.revokedAt || stored.expiresAt <= now)
+      throw AppError.unauthorized('refresh token expired or revoked');
     if (stored.usedAt || !(await this.repo.markUsed(stored.id, now))) {
       await this.repo.revokeFamily(stored.familyId, now);
       throw AppError.unauthorized('refresh token reuse detected; the session was revoked');
@@ -49,7 +50,8 @@ export class RefreshTokens {
 
   private async lookup(token: string) {
     const [id, secret, extra] = token.split('.');
-    if (!id || !secret || extra !== undefined || id.length !== 36) throw AppError.unauthorized('invalid refresh token');
+    if (!id || !secret || extra !== undefined || id.length !== 36)
+      throw AppError.unauthorized('invalid refresh token');
     const stored = await this.repo.find(id);
     const given = Buffer.from(sha256(secret), 'hex');
     if (!stored || !timingSafeEqual(given, Buffer.from(stored.tokenHash, 'hex'))) {

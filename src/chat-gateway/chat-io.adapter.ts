@@ -32,7 +32,9 @@ export class ChatIoAdapter extends IoAdapter {
       maxHttpBufferSize: MAX_FRAME_BYTES,
       pingInterval: 25_000,
       pingTimeout: 20_000,
-      cors: this.config.corsOrigins.length ? { origin: [...this.config.corsOrigins], credentials: false } : undefined,
+      cors: this.config.corsOrigins.length
+        ? { origin: [...this.config.corsOrigins], credentials: false }
+        : undefined,
       allowRequest: (req, cb) => cb(null, this.originAllowed(req)),
     } as ServerOptions) as Server;
     if (this.config.redisUrl) {

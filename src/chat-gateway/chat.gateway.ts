@@ -53,7 +53,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     server.use((socket, next) => {
       this.authenticate(socket as ChatSocket)
         .then(() => next())
-        .catch((e: unknown) => next(new Error(e instanceof AppError && e.code === 'forbidden' ? 'forbidden' : 'unauthorized')));
+        .catch((e: unknown) =>
+          next(new Error(e instanceof AppError && e.code === 'forbidden' ? 'forbidden' : 'unauthorized')),
+        );
     });
   }
 
@@ -63,7 +65,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const record = await this.users.findById(user.id);
     if (!record) throw AppError.unauthorized();
     if (record.banned) throw AppError.forbidden();
-    const deviceId = typeof auth.deviceId === 'string' && DEVICE_ID.test(auth.deviceId) ? auth.deviceId : `anon-${randomUUID()}`;
+    const deviceId =
+      typeof auth.deviceId === 'string' && DEVICE_ID.test(auth.deviceId)
+        ? auth.deviceId
+        : `anon-${randomUUID()}`;
     socket.data = { user, deviceId, sendChain: Promise.resolve() };
   }
 
@@ -78,7 +83,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage('message:send')
-  onSend(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<Ack<{ message: Message }> | undefined> {
+  onSend(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() payload: unknown,
+  ): Promise<Ack<{ message: Message }> | undefined> {
     const started = process.hrtime.bigint();
     const run = socket.data.sendChain.then(() => this.send(socket, payload));
     socket.data.sendChain = run.catch(() => undefined);
@@ -94,7 +102,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       'message:send',
       async () => {
         const input = validatePayload(SendMessageDto, payload);
-        if (!this.limiter.take(socket.data.user.id)) throw new AppError('rate_limited', 'sending too fast; slow down');
+        if (!this.limiter.take(socket.data.user.id))
+          throw new AppError('rate_limited', 'sending too fast; slow down');
         const message = await this.sender.send({ userId: socket.data.user.id, socketId: socket.id }, input);
         if (!message) swallowed = true;
         return { message: message! };

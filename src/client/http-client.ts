@@ -66,7 +66,12 @@ export class ChatHttpClient {
   }
 
   /** Any call, for endpoints this client does not wrap yet. Throws ChatApiError on a non-2xx answer. */
-  async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const res = await fetch(this.baseUrl + path, {
       method,
       headers: {

@@ -19,7 +19,11 @@ export interface SendInput {
 export class ChatSocket {
   readonly socket: Socket;
 
-  constructor(url: string, auth: { token: string; deviceId?: string }, opts: { forceNew?: boolean; reconnection?: boolean } = {}) {
+  constructor(
+    url: string,
+    auth: { token: string; deviceId?: string },
+    opts: { forceNew?: boolean; reconnection?: boolean } = {},
+  ) {
     this.socket = io(url, {
       path: '/socket.io',
       auth,

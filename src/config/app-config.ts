@@ -18,7 +18,15 @@ export class AppConfig {
   readonly databaseUrl!: string | undefined;
   readonly migrateOnStart!: boolean;
   readonly redisUrl!: string | undefined;
-  readonly cassandra!: { contactPoints: string[]; localDc: string; keyspace: string };
+  readonly cassandra!: {
+    contactPoints: string[];
+    localDc: string;
+    keyspace: string;
+    consistency: string;
+    /** `SimpleStrategy:<rf>` or `NetworkTopologyStrategy:<dc>=<rf>[:...]`. */
+    replication: string;
+    migrateOnStart: boolean;
+  };
   readonly consul!: { url: string | undefined };
   readonly jwt!: { accessTtlSeconds: number; refreshTtlDays: number; issuer: string; audience: string };
   readonly presenceTimeoutMs!: number;
@@ -31,7 +39,10 @@ export class AppConfig {
   declare readonly jwtSecret: string;
   declare readonly consulToken: string | undefined;
 
-  constructor(fields: Omit<AppConfig, 'hasRole' | 'isDistributed' | 'jwtSecret' | 'consulToken'>, secrets: { jwtSecret: string; consulToken?: string }) {
+  constructor(
+    fields: Omit<AppConfig, 'hasRole' | 'isDistributed' | 'jwtSecret' | 'consulToken'>,
+    secrets: { jwtSecret: string; consulToken?: string },
+  ) {
     Object.assign(this, fields);
     Object.defineProperty(this, 'jwtSecret', { value: secrets.jwtSecret, enumerable: false });
     Object.defineProperty(this, 'consulToken', { value: secrets.consulToken, enumerable: false });
@@ -63,7 +74,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     );
   }
   if (!allRoles && !e.DATABASE_URL) {
-    throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required when ROLES is not "all"; separate roles share one Postgres');
+    throw new ConfigError(
+      'Invalid configuration:\n  DATABASE_URL: required when ROLES is not "all"; separate roles share one Postgres',
+    );
   }
   const dataDir = resolve(e.DATA_DIR);
   const distributed = Boolean(e.DATABASE_URL || e.REDIS_URL);
@@ -73,7 +86,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   if (!jwtSecret) {
     if (distributed) {
-      throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when DATABASE_URL or REDIS_URL is set');
+      throw new ConfigError(
+        'Invalid configuration:\n  JWT_SECRET: required when DATABASE_URL or REDIS_URL is set',
+      );
     }
     jwtSecret = embeddedSecret(dataDir);
   }
@@ -87,9 +102,21 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       databaseUrl: e.DATABASE_URL,
       migrateOnStart: e.DATABASE_MIGRATE_ON_START,
       redisUrl: e.REDIS_URL,
-      cassandra: { contactPoints: e.CASSANDRA_CONTACT_POINTS, localDc: e.CASSANDRA_LOCAL_DC, keyspace: e.CASSANDRA_KEYSPACE },
+      cassandra: {
+        contactPoints: e.CASSANDRA_CONTACT_POINTS,
+        localDc: e.CASSANDRA_LOCAL_DC,
+        keyspace: e.CASSANDRA_KEYSPACE,
+        consistency: e.CASSANDRA_CONSISTENCY,
+        replication: e.CASSANDRA_REPLICATION,
+        migrateOnStart: e.CASSANDRA_MIGRATE_ON_START,
+      },
       consul: { url: e.CONSUL_URL },
-      jwt: { accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS, refreshTtlDays: e.REFRESH_TOKEN_TTL_DAYS, issuer: 'chat-server', audience: 'chat-clients' },
+      jwt: {
+        accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+        refreshTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+        issuer: 'chat-server',
+        audience: 'chat-clients',
+      },
       presenceTimeoutMs: e.PRESENCE_TIMEOUT_MS,
       adminUsernames: new Set(e.ADMIN_USERNAMES.map((u) => u.toLowerCase())),
       corsOrigins: e.CORS_ORIGINS,

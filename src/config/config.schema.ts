@@ -54,7 +54,10 @@ const roles = z
     if (names.includes('all')) return new Set<Role>(ROLE_NAMES);
     const bad = names.filter((n) => !(ROLE_NAMES as readonly string[]).includes(n));
     if (bad.length || names.length === 0) {
-      ctx.addIssue({ code: 'custom', message: `unknown role(s) ${bad.join(', ')}; use all or a comma list of ${ROLE_NAMES.join(', ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown role(s) ${bad.join(', ')}; use all or a comma list of ${ROLE_NAMES.join(', ')}`,
+      });
       return z.NEVER;
     }
     return new Set(names as Role[]);
@@ -77,6 +80,22 @@ export const envSchema = z.object({
     .trim()
     .default('chat')
     .pipe(z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'must be a lower-case CQL identifier')),
+  CASSANDRA_CONSISTENCY: z
+    .enum(['ONE', 'TWO', 'THREE', 'QUORUM', 'LOCAL_QUORUM', 'EACH_QUORUM', 'ALL', 'LOCAL_ONE'])
+    .default('LOCAL_QUORUM'),
+  CASSANDRA_REPLICATION: z
+    .string()
+    .trim()
+    .default('SimpleStrategy:1')
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^(SimpleStrategy:\d+|NetworkTopologyStrategy(:[A-Za-z0-9_-]+=\d+)+)$/,
+          'must be SimpleStrategy:<rf> or NetworkTopologyStrategy:<dc>=<rf>[:<dc>=<rf>...]',
+        ),
+    ),
+  CASSANDRA_MIGRATE_ON_START: bool(true),
   CONSUL_URL: optionalUrl(['http', 'https']),
   CONSUL_TOKEN: z.string().optional(),
   JWT_SECRET: z.string().optional(),

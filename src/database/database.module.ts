@@ -8,7 +8,11 @@ import { runMigrationsLocked } from './run-migrations';
 @Module({})
 export class DatabaseModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const options = dataSourceOptions({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrateOnStart: false });
+    const options = dataSourceOptions({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      migrateOnStart: false,
+    });
     return {
       module: DatabaseModule,
       imports: [

@@ -4,4 +4,11 @@ import { ChannelMessageRow, InboxRow, SendDedupeRow } from '../messaging/message
 import { UserEntity } from '../users/user.entity';
 
 /** Every relational entity; the same list for SQLite and Postgres. */
-export const ENTITIES = [UserEntity, RefreshTokenEntity, FriendRequestEntity, ChannelMessageRow, InboxRow, SendDedupeRow];
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  FriendRequestEntity,
+  ChannelMessageRow,
+  InboxRow,
+  SendDedupeRow,
+];

@@ -17,7 +17,9 @@ const pair = (a: string, b: string) => (a < b ? { userLow: a, userHigh: b } : { 
 
 @Injectable()
 export class FriendsRepository {
-  constructor(@InjectRepository(FriendRequestEntity) private readonly repo: Repository<FriendRequestEntity>) {}
+  constructor(
+    @InjectRepository(FriendRequestEntity) private readonly repo: Repository<FriendRequestEntity>,
+  ) {}
 
   /** Inserts a pending request; DuplicatePair when any row for the pair exists (either direction). */
   async createRequest(r: { id: string; fromUserId: string; toUserId: string }): Promise<FriendRequest> {
@@ -78,5 +80,11 @@ export class FriendsRepository {
 }
 
 function view(r: FriendRequestEntity): FriendRequest {
-  return { id: r.id, fromUserId: r.fromUserId, toUserId: r.toUserId, status: r.status, createdAt: r.createdAt };
+  return {
+    id: r.id,
+    fromUserId: r.fromUserId,
+    toUserId: r.toUserId,
+    status: r.status,
+    createdAt: r.createdAt,
+  };
 }

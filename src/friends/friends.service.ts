@@ -6,7 +6,12 @@ import { UsersRepository } from '../users/users.repository';
 import { FriendDto, FriendRequestDto } from './friends.dto';
 import { DuplicatePair, FriendRequest, FriendsRepository } from './friends.repository';
 
-const dto = (r: FriendRequest): FriendRequestDto => ({ id: r.id, fromUserId: r.fromUserId, toUserId: r.toUserId, status: r.status });
+const dto = (r: FriendRequest): FriendRequestDto => ({
+  id: r.id,
+  fromUserId: r.fromUserId,
+  toUserId: r.toUserId,
+  status: r.status,
+});
 
 @Injectable()
 export class FriendsService {
@@ -25,7 +30,8 @@ export class FriendsService {
       await this.friends.accept(existing.id, fromUserId);
       return { ...dto(existing), status: 'accepted' };
     }
-    if (existing) throw AppError.conflict(existing.status === 'accepted' ? 'already friends' : 'request already sent');
+    if (existing)
+      throw AppError.conflict(existing.status === 'accepted' ? 'already friends' : 'request already sent');
     try {
       return dto(await this.friends.createRequest({ id: randomUUID(), fromUserId, toUserId }));
     } catch (e) {
@@ -41,7 +47,8 @@ export class FriendsService {
 
   async accept(userId: string, requestId: string): Promise<FriendRequestDto> {
     const r = await this.friends.findById(requestId);
-    if (!r || (r.toUserId !== userId && r.fromUserId !== userId)) throw AppError.notFound('friend request not found');
+    if (!r || (r.toUserId !== userId && r.fromUserId !== userId))
+      throw AppError.notFound('friend request not found');
     if (r.status === 'accepted') return dto(r);
     if (r.toUserId !== userId) throw AppError.forbidden('only the recipient can accept a request');
     if (!(await this.friends.accept(r.id, userId))) throw AppError.conflict('request is no longer pending');
@@ -60,6 +67,7 @@ export class FriendsService {
   }
 
   async remove(userId: string, otherId: string): Promise<void> {
-    if (!(await this.friends.removePair(userId, otherId))) throw AppError.notFound('not friends with this user');
+    if (!(await this.friends.removePair(userId, otherId)))
+      throw AppError.notFound('not friends with this user');
   }
 }

@@ -27,7 +27,11 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check(
-      this.readiness.entries().map(([name, fn]) => () => this.indicators.check(name).attempt(fn).withTimeout(2000)),
+      this.readiness.entries().map(
+        ([name, fn]) =>
+          () =>
+            this.indicators.check(name).attempt(fn).withTimeout(2000),
+      ),
     );
   }
 }

@@ -13,7 +13,8 @@ export class IdGenerator {
 
   next(): string {
     const nodeId = this.lease.current();
-    if (nodeId === undefined) throw new AppError('unavailable', 'message ids are unavailable: node id lease lost');
+    if (nodeId === undefined)
+      throw new AppError('unavailable', 'message ids are unavailable: node id lease lost');
     if (!this.generator || this.generatorNode !== nodeId) {
       this.generator = new SnowflakeGenerator(nodeId);
       this.generatorNode = nodeId;

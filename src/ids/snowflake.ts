@@ -18,7 +18,8 @@ export class SnowflakeGenerator {
     private readonly nodeId: number,
     private readonly now: () => number = Date.now,
   ) {
-    if (!Number.isInteger(nodeId) || nodeId < 0 || nodeId > MAX_NODE_ID) throw new Error(`node id out of range: ${nodeId}`);
+    if (!Number.isInteger(nodeId) || nodeId < 0 || nodeId > MAX_NODE_ID)
+      throw new Error(`node id out of range: ${nodeId}`);
   }
 
   next(): bigint {
@@ -32,7 +33,9 @@ export class SnowflakeGenerator {
       this.lastMs++;
       this.seq = 0;
     }
-    return (BigInt(this.lastMs) << (NODE_BITS + SEQ_BITS)) | (BigInt(this.nodeId) << SEQ_BITS) | BigInt(this.seq);
+    return (
+      (BigInt(this.lastMs) << (NODE_BITS + SEQ_BITS)) | (BigInt(this.nodeId) << SEQ_BITS) | BigInt(this.seq)
+    );
   }
 }
 

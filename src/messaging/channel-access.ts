@@ -29,7 +29,8 @@ export class ChannelAccess {
   async forMember(userId: string, channelId: string): Promise<ResolvedChannel> {
     const parsed = parseChannelId(channelId);
     if (parsed.type === 'group') throw AppError.notFound('channel not found');
-    if (parsed.userA !== userId && parsed.userB !== userId) throw AppError.forbidden('not a participant of this channel');
+    if (parsed.userA !== userId && parsed.userB !== userId)
+      throw AppError.forbidden('not a participant of this channel');
     const other = parsed.userA === userId ? parsed.userB : parsed.userA;
     await this.requireUser(other);
     return { channelId, channelType: 'dm', memberIds: [parsed.userA, parsed.userB] };

@@ -19,7 +19,11 @@ export class MessagingController {
 
   @Get('channels/:channelId/messages')
   @ApiOkResponse({ type: HistoryPageDto })
-  history(@CurrentUser() me: AuthUser, @Param('channelId') channelId: string, @Query() q: HistoryQuery): Promise<HistoryPageDto> {
+  history(
+    @CurrentUser() me: AuthUser,
+    @Param('channelId') channelId: string,
+    @Query() q: HistoryQuery,
+  ): Promise<HistoryPageDto> {
     return this.read.channelHistory(me.id, channelId, q.before, q.limit);
   }
 }

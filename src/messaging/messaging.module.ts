@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CassandraModule } from '../cassandra/cassandra.module';
 import { AppConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { ChannelAccess } from './channel-access';
 import { RedisSendDedupe } from './dedupe/redis-send-dedupe';
 import { SendDedupe } from './dedupe/send-dedupe';
 import { SqlSendDedupe } from './dedupe/sql-send-dedupe';
+import { CassandraHistoryStore } from './history/cassandra-history.store';
 import { HistoryStore } from './history/history.store';
 import { SqlHistoryStore } from './history/sql-history.store';
 import { ReadMessagesService } from './read-messages.service';
@@ -13,12 +15,14 @@ import { ReadMessagesService } from './read-messages.service';
 @Module({})
 export class MessagingModule {
   static forRoot(config: AppConfig): DynamicModule {
+    // History goes to Cassandra when its contact points are set, else to the relational store.
+    const cassandra = config.cassandra.contactPoints.length > 0;
     return {
       module: MessagingModule,
       global: true,
-      imports: [UsersModule],
+      imports: [UsersModule, ...(cassandra ? [CassandraModule] : [])],
       providers: [
-        { provide: HistoryStore, useClass: SqlHistoryStore },
+        { provide: HistoryStore, useClass: cassandra ? CassandraHistoryStore : SqlHistoryStore },
         { provide: SendDedupe, useClass: config.redisUrl ? RedisSendDedupe : SqlSendDedupe },
         ChannelAccess,
         ReadMessagesService,

@@ -21,7 +21,12 @@ export class ReadMessagesService {
     };
   }
 
-  async channelHistory(userId: string, channelId: string, before: string | undefined, limit = 50): Promise<HistoryPageDto> {
+  async channelHistory(
+    userId: string,
+    channelId: string,
+    before: string | undefined,
+    limit = 50,
+  ): Promise<HistoryPageDto> {
     await this.access.forMember(userId, channelId);
     const rows = await this.history.channelPage(channelId, before, limit + 1);
     const messages = rows.slice(0, limit);

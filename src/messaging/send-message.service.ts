@@ -41,10 +41,17 @@ export class SendMessageService {
     const channel = await this.resolve(ctx.userId, input);
     const length = contentLength(input.content);
     if (length === 0) throw AppError.badRequest('content must not be empty');
-    if (length > MAX_CONTENT_CHARS) throw new AppError('too_large', `content is longer than ${MAX_CONTENT_CHARS} characters`);
+    if (length > MAX_CONTENT_CHARS)
+      throw new AppError('too_large', `content is longer than ${MAX_CONTENT_CHARS} characters`);
+    // Postgres text cannot hold U+0000 and no human text needs it: refuse it on every store alike.
+    if (input.content.includes('\u0000')) throw AppError.badRequest('content must not contain U+0000');
 
     const id = this.ids.next();
-    const candidate = { id, channelId: channel.channelId, createdAt: new Date(snowflakeTime(id)).toISOString() };
+    const candidate = {
+      id,
+      channelId: channel.channelId,
+      createdAt: new Date(snowflakeTime(id)).toISOString(),
+    };
     const bound = await this.dedupe.claim(ctx.userId, input.clientMsgId, candidate);
     const stored = bound.id === id ? undefined : await this.history.getMessage(bound.channelId, bound.id);
     const message: Message = stored ?? {
@@ -54,7 +61,10 @@ export class SendMessageService {
       content: input.content,
       clientMsgId: input.clientMsgId,
     };
-    const members = stored && stored.channelId !== channel.channelId ? await this.membersOf(ctx.userId, stored) : channel.memberIds;
+    const members =
+      stored && stored.channelId !== channel.channelId
+        ? await this.membersOf(ctx.userId, stored)
+        : channel.memberIds;
     // A bound id without a stored message: an earlier attempt died before writing. Write it now, under that id.
     await Promise.all([this.history.saveMessage(message), this.history.addToInboxes(members, message)]);
 
@@ -67,7 +77,9 @@ export class SendMessageService {
     if ((input.to === undefined) === (input.channelId === undefined)) {
       throw AppError.badRequest('give exactly one of to and channelId');
     }
-    return input.to !== undefined ? this.access.directTo(userId, input.to) : this.access.forMember(userId, input.channelId!);
+    return input.to !== undefined
+      ? this.access.directTo(userId, input.to)
+      : this.access.forMember(userId, input.channelId!);
   }
 
   private async membersOf(userId: string, m: Message): Promise<string[]> {

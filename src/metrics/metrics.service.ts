@@ -21,7 +21,11 @@ export class MetricsService {
       labelNames: ['method', 'route', 'status'],
       registers: [this.registry],
     });
-    this.connections = new Gauge({ name: 'chat_socket_connections', help: 'Live Socket.IO connections on this node', registers: [this.registry] });
+    this.connections = new Gauge({
+      name: 'chat_socket_connections',
+      help: 'Live Socket.IO connections on this node',
+      registers: [this.registry],
+    });
     this.messagesSent = new Counter({
       name: 'chat_messages_sent_total',
       help: 'Messages stored and acked',

@@ -14,7 +14,11 @@ export class RedisService implements OnApplicationShutdown {
 
   constructor(config: AppConfig) {
     if (!config.redisUrl) throw new Error('RedisService needs REDIS_URL');
-    this.client = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: false });
+    this.client = new Redis(config.redisUrl, {
+      maxRetriesPerRequest: 3,
+      enableAutoPipelining: true,
+      lazyConnect: false,
+    });
     this.client.on('error', (e: Error) => this.logger.warn(`redis: ${e.message}`));
   }
 

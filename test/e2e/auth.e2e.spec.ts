@@ -30,20 +30,36 @@ describe.each(e2eStacks('auth e2e'))('auth ($name)', ({ env }) => {
 
   it('answers 409 conflict for a taken username, whatever its case', async () => {
     const u = await aUser(app.http);
-    await expectError(app.http.register({ username: u.user.username.toUpperCase(), password: 'password-2' }), 409, 'conflict');
+    await expectError(
+      app.http.register({ username: u.user.username.toUpperCase(), password: 'password-2' }),
+      409,
+      'conflict',
+    );
   });
 
   it('answers 401 for a wrong password and for an unknown user', async () => {
     const u = await aUser(app.http);
-    await expectError(app.http.login({ username: u.user.username, password: 'wrong password' }), 401, 'unauthorized');
+    await expectError(
+      app.http.login({ username: u.user.username, password: 'wrong password' }),
+      401,
+      'unauthorized',
+    );
     await expectError(app.http.login({ username: uniqueName(), password: 'whatever1' }), 401, 'unauthorized');
   });
 
   it('refuses invalid usernames and passwords with 400', async () => {
     await expectError(app.http.register({ username: 'ab', password: 'password-1' }), 400, 'bad_request');
-    await expectError(app.http.register({ username: 'has space', password: 'password-1' }), 400, 'bad_request');
+    await expectError(
+      app.http.register({ username: 'has space', password: 'password-1' }),
+      400,
+      'bad_request',
+    );
     await expectError(app.http.register({ username: uniqueName(), password: 'short' }), 400, 'bad_request');
-    await expectError(app.http.register({ username: uniqueName(), password: 'x'.repeat(129) }), 400, 'bad_request');
+    await expectError(
+      app.http.register({ username: uniqueName(), password: 'x'.repeat(129) }),
+      400,
+      'bad_request',
+    );
   });
 
   it('rotates refresh tokens, and a replayed one revokes the whole family', async () => {
@@ -90,10 +106,30 @@ describe.each(e2eStacks('auth e2e'))('auth ($name)', ({ env }) => {
 
   it('answers malformed, mistyped and oversized bodies in the error shape and stays healthy', async () => {
     await expectError(app.http.call('POST', '/api/auth/register', '{"username": "x",'), 400, 'bad_request');
-    await expectError(app.http.call('POST', '/api/auth/register', { username: 42, password: ['x'] }), 400, 'bad_request');
-    await expectError(app.http.call('POST', '/api/auth/login', { username: { $gt: '' }, password: 1 }), 400, 'bad_request');
-    await expectError(app.http.call('POST', '/api/auth/register', { username: uniqueName(), password: 'password-1', admin: true }), 400, 'bad_request');
-    await expectError(app.http.call('POST', '/api/auth/register', { username: 'x'.repeat(2_000_000), password: 'p' }), 413, 'too_large');
+    await expectError(
+      app.http.call('POST', '/api/auth/register', { username: 42, password: ['x'] }),
+      400,
+      'bad_request',
+    );
+    await expectError(
+      app.http.call('POST', '/api/auth/login', { username: { $gt: '' }, password: 1 }),
+      400,
+      'bad_request',
+    );
+    await expectError(
+      app.http.call('POST', '/api/auth/register', {
+        username: uniqueName(),
+        password: 'password-1',
+        admin: true,
+      }),
+      400,
+      'bad_request',
+    );
+    await expectError(
+      app.http.call('POST', '/api/auth/register', { username: 'x'.repeat(2_000_000), password: 'p' }),
+      413,
+      'too_large',
+    );
     await expectError(app.http.call('GET', '/api/no-such-route'), 404, 'not_found');
     const live = await fetch(`${app.url}/health/live`);
     expect(live.status).toBe(200);
@@ -106,6 +142,8 @@ describe.each(e2eStacks('auth e2e'))('auth ($name)', ({ env }) => {
     expect(await m.text()).toContain('process_cpu_user_seconds_total');
     const docs = await fetch(`${app.url}/api/docs-json`);
     const doc = (await docs.json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/auth/register', '/api/friends', '/api/sync']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/register', '/api/friends', '/api/sync']),
+    );
   });
 });

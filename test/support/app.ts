@@ -24,7 +24,8 @@ export function e2eStacks(suite: string): Stack[] {
   const redis = serviceUrl('redis', suite);
   if (pg && redis) {
     const env: Record<string, string> = { DATABASE_URL: pg, REDIS_URL: redis, JWT_SECRET: TEST_JWT_SECRET };
-    if (process.env.CASSANDRA_CONTACT_POINTS) env.CASSANDRA_CONTACT_POINTS = process.env.CASSANDRA_CONTACT_POINTS;
+    if (process.env.CASSANDRA_CONTACT_POINTS)
+      env.CASSANDRA_CONTACT_POINTS = process.env.CASSANDRA_CONTACT_POINTS;
     stacks.push({ name: 'services', env });
   }
   return stacks;
@@ -45,7 +46,13 @@ export function tempDataDir(): string {
 /** Boots the whole app in this process on a random port. */
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   const dataDir = env.DATA_DIR ?? tempDataDir();
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL, DATA_DIR: dataDir, ...env });
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL,
+    DATA_DIR: dataDir,
+    ...env,
+  });
   const app = await bootstrap(config);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, http: new ChatHttpClient(url), dataDir, close: () => app.close() };

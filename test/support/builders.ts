@@ -9,14 +9,21 @@ export interface TestUser extends Session {
 export const uniqueName = (prefix = 'u') => `${prefix}${randomBytes(6).toString('hex')}`;
 
 /** Registers a fresh user with a unique name. */
-export async function aUser(base: ChatHttpClient, overrides: { username?: string; password?: string } = {}): Promise<TestUser> {
+export async function aUser(
+  base: ChatHttpClient,
+  overrides: { username?: string; password?: string } = {},
+): Promise<TestUser> {
   const password = overrides.password ?? 'correct horse battery';
   const session = await base.register({ username: overrides.username ?? uniqueName(), password });
   return { ...session, password, http: base.withToken(session.accessToken) };
 }
 
 /** A connected socket for one device of a user. */
-export function aDevice(url: string, user: { accessToken: string }, deviceId = uniqueName('dev')): Promise<ChatSocket> {
+export function aDevice(
+  url: string,
+  user: { accessToken: string },
+  deviceId = uniqueName('dev'),
+): Promise<ChatSocket> {
   return new ChatSocket(url, { token: user.accessToken, deviceId }).connected();
 }
 
@@ -34,7 +41,10 @@ export class Inbox<T> {
   atLeast(n: number, timeoutMs = 5000): Promise<T[]> {
     if (this.items.length >= n) return Promise.resolve(this.items);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out with ${this.items.length}/${n} events`)), timeoutMs);
+      const t = setTimeout(
+        () => reject(new Error(`timed out with ${this.items.length}/${n} events`)),
+        timeoutMs,
+      );
       this.waiters.push({ n, resolve: () => (clearTimeout(t), resolve(this.items)) });
     });
   }

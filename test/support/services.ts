@@ -2,14 +2,20 @@ import { appendFileSync } from 'node:fs';
 
 export type Service = 'postgres' | 'redis' | 'cassandra';
 
-const VARS: Record<Service, string> = { postgres: 'DATABASE_URL', redis: 'REDIS_URL', cassandra: 'CASSANDRA_CONTACT_POINTS' };
+const VARS: Record<Service, string> = {
+  postgres: 'DATABASE_URL',
+  redis: 'REDIS_URL',
+  cassandra: 'CASSANDRA_CONTACT_POINTS',
+};
 
 /** The URL of a real service for tests, or undefined. With REQUIRE_SERVICES=1 a missing one is an error. */
 export function serviceUrl(service: Service, suite: string): string | undefined {
   const v = process.env[VARS[service]];
   if (v) return v;
   if (process.env.REQUIRE_SERVICES === '1') {
-    throw new Error(`${suite}: ${VARS[service]} is not set but REQUIRE_SERVICES=1; start ${service} (see .ci/run)`);
+    throw new Error(
+      `${suite}: ${VARS[service]} is not set but REQUIRE_SERVICES=1; start ${service} (see .ci/run)`,
+    );
   }
   const file = process.env.CHAT_SKIP_LOG;
   if (file) appendFileSync(file, `${suite} [${service}]: ${VARS[service]} is not set\n`);
@@ -17,7 +23,11 @@ export function serviceUrl(service: Service, suite: string): string | undefined 
 }
 
 /** `describe` when every service is there; otherwise a skipped block that says why (never in CI). */
-export function describeWith(services: Service[], name: string, fn: (urls: Record<Service, string>) => void): void {
+export function describeWith(
+  services: Service[],
+  name: string,
+  fn: (urls: Record<Service, string>) => void,
+): void {
   const urls = {} as Record<Service, string>;
   const missing = services.filter((s) => {
     const u = serviceUrl(s, name);

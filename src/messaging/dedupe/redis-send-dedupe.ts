@@ -15,7 +15,13 @@ export class RedisSendDedupe extends SendDedupe {
 
   async claim(senderId: string, clientMsgId: string, candidate: SendRef): Promise<SendRef> {
     const key = `chat:dedupe:{${senderId}}:${clientMsgId}`;
-    const held = (await this.redis.client.eval(CLAIM, 1, key, JSON.stringify(candidate), String(DEDUPE_TTL_MS))) as string | null;
+    const held = (await this.redis.client.eval(
+      CLAIM,
+      1,
+      key,
+      JSON.stringify(candidate),
+      String(DEDUPE_TTL_MS),
+    )) as string | null;
     // A key that expired between SET and GET (vanishingly rare) leaves the candidate as the winner.
     return held ? (JSON.parse(held) as SendRef) : candidate;
   }

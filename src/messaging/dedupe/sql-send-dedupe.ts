@@ -23,17 +23,30 @@ export class SqlSendDedupe extends SendDedupe {
     await this.repo
       .createQueryBuilder()
       .insert()
-      .values({ senderId, clientMsgId, messageId: pad(candidate.id), channelId: candidate.channelId, createdAt: Date.parse(candidate.createdAt) })
+      .values({
+        senderId,
+        clientMsgId,
+        messageId: pad(candidate.id),
+        channelId: candidate.channelId,
+        createdAt: Date.parse(candidate.createdAt),
+      })
       .orIgnore()
       .execute();
     const row = await this.repo.findOneByOrFail({ senderId, clientMsgId });
     const createdAt = Number(row.createdAt);
     if (createdAt < now - DEDUPE_TTL_MS) {
       // An expired binding: the clientMsgId may be reused, so this send takes it over.
-      await this.repo.update({ senderId, clientMsgId }, { messageId: pad(candidate.id), channelId: candidate.channelId, createdAt: now });
+      await this.repo.update(
+        { senderId, clientMsgId },
+        { messageId: pad(candidate.id), channelId: candidate.channelId, createdAt: now },
+      );
       return candidate;
     }
-    return { id: unpad(row.messageId), channelId: row.channelId, createdAt: new Date(createdAt).toISOString() };
+    return {
+      id: unpad(row.messageId),
+      channelId: row.channelId,
+      createdAt: new Date(createdAt).toISOString(),
+    };
   }
 
   /** Drops expired bindings at most once a minute, so the table stays at about one day of sends. */

@@ -1,0 +1,23 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { runMigrationsLocked } from '../../src/database/run-migrations';
+import { SqlHistoryStore } from '../../src/messaging/history/sql-history.store';
+import { tempDataDir } from '../support/app';
+import { describeWith } from '../support/services';
+import { historyContract } from './history.contract';
+
+async function sqlStore(databaseUrl?: string) {
+  const ds = await new DataSource(
+    dataSourceOptions({ databaseUrl, dataDir: tempDataDir(), migrateOnStart: false }),
+  ).initialize();
+  await runMigrationsLocked(ds);
+  return { store: new SqlHistoryStore(ds), close: () => ds.destroy() };
+}
+
+describe('history contract: SQL adapter on embedded SQLite', () => {
+  historyContract(() => sqlStore());
+});
+
+describeWith(['postgres'], 'history contract: SQL adapter on Postgres', ({ postgres }) => {
+  historyContract(() => sqlStore(postgres));
+});

@@ -1,0 +1,67 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface ServerProcess {
+  proc: ChildProcess;
+  url: string;
+  /** Resolves with the exit code (or signal) once the process is gone. */
+  exited: Promise<number | string | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | string | null>;
+}
+
+const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
+
+/**
+ * Starts the built server (`dist/main.js`, as `npm start` runs it) as a real process and resolves once it
+ * prints its listening line. Used by the kill tests and the multi-process tests.
+ */
+export function spawnServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | string | null>((resolve) =>
+    proc.once('exit', (code, sig) => resolve(code ?? sig)),
+  );
+  let output = '';
+  proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`server did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening:\n${output}`));
+    });
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      output += line + '\n';
+      if (!line.includes('"chat server listening"')) return;
+      clearTimeout(timer);
+      const url = (JSON.parse(line) as { url: string }).url.replace('[::1]', '127.0.0.1');
+      resolve({
+        proc,
+        url,
+        exited,
+        kill: (signal = 'SIGTERM') => {
+          proc.kill(signal);
+          return exited;
+        },
+      });
+    });
+  });
+}
+
+/** Runs the built server expecting it to refuse to start; resolves with its exit code and stderr. */
+export function runServerExpectingExit(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  const proc = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, stderr })));
+}
