@@ -10,7 +10,7 @@ import { serviceUrl } from './services';
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
 export interface Stack {
-  name: 'embedded' | 'services';
+  name: 'embedded' | 'postgres+redis' | 'postgres+redis+cassandra';
   env: Record<string, string>;
 }
 

@@ -1,0 +1,75 @@
+import { ChatSocket } from '../../src/client';
+import { TEST_JWT_SECRET, tempDataDir } from '../support/app';
+import { aUser } from '../support/builders';
+import { ChatHttpClient } from '../../src/client';
+import { runServerExpectingExit, spawnServer } from '../support/process';
+import { describeWith } from '../support/services';
+
+describe('start-up by role', () => {
+  it('refuses ROLES=worker without REDIS_URL, naming the variable', async () => {
+    const { code, stderr } = await runServerExpectingExit({ ROLES: 'worker', DATA_DIR: tempDataDir() });
+    expect(code).toBe(78);
+    expect(stderr).toContain('REDIS_URL');
+  });
+
+  it('refuses a malformed variable, naming it', async () => {
+    const { code, stderr } = await runServerExpectingExit({ PORT: 'eighty', DATA_DIR: tempDataDir() });
+    expect(code).toBe(78);
+    expect(stderr).toContain('PORT');
+  });
+
+  it('runs everything in one process with no configuration, and keeps users and tokens across a restart', async () => {
+    const dataDir = tempDataDir();
+    const first = await spawnServer({ DATA_DIR: dataDir });
+    const u = await aUser(new ChatHttpClient(first.url));
+    const s = await new ChatSocket(first.url, { token: u.accessToken }).connected();
+    s.close();
+    await first.kill('SIGTERM');
+    const second = await spawnServer({ DATA_DIR: dataDir });
+    try {
+      expect((await new ChatHttpClient(second.url, u.accessToken).me()).id).toBe(u.user.id);
+      expect((await new ChatHttpClient(second.url).refresh(u.refreshToken)).accessToken).toEqual(
+        expect.any(String),
+      );
+    } finally {
+      await second.kill('SIGTERM');
+    }
+  });
+});
+
+describeWith(['postgres', 'redis'], 'the api role on Postgres and Redis', ({ postgres, redis }) => {
+  it('starts, serves the REST API, and opens no WebSocket gateway', async () => {
+    const api = await spawnServer({
+      ROLES: 'api',
+      DATABASE_URL: postgres,
+      REDIS_URL: redis,
+      JWT_SECRET: TEST_JWT_SECRET,
+    });
+    try {
+      const u = await aUser(new ChatHttpClient(api.url));
+      expect(u.user.id).toEqual(expect.any(String));
+      expect((await fetch(`${api.url}/health/ready`)).status).toBe(200);
+      const sio = await fetch(`${api.url}/socket.io/?EIO=4&transport=polling`);
+      expect(sio.status).toBe(404);
+      await expect(new ChatSocket(api.url, { token: u.accessToken }).connected()).rejects.toThrow();
+    } finally {
+      await api.kill('SIGTERM');
+    }
+  });
+
+  it('runs a chat-only node with health and metrics but no REST API', async () => {
+    const chat = await spawnServer({
+      ROLES: 'chat',
+      DATABASE_URL: postgres,
+      REDIS_URL: redis,
+      JWT_SECRET: TEST_JWT_SECRET,
+    });
+    try {
+      expect((await fetch(`${chat.url}/health/live`)).status).toBe(200);
+      expect((await fetch(`${chat.url}/metrics`)).status).toBe(200);
+      expect((await fetch(`${chat.url}/api/auth/register`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await chat.kill('SIGTERM');
+    }
+  });
+});
