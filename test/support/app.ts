@@ -15,18 +15,29 @@ export interface Stack {
 }
 
 /**
- * The stacks an e2e suite runs on: always the embedded one; with Postgres and Redis (and Cassandra when
- * its contact points are set) as well when their URLs are set, which .ci/run guarantees.
+ * The stacks an e2e suite runs on: always the embedded one; Postgres + Redis (history in Postgres) when
+ * their URLs are set; and Postgres + Redis + Cassandra when Cassandra's contact points are set too.
+ * .ci/run sets all three with REQUIRE_SERVICES=1, so CI runs every suite on every stack.
  */
 export function e2eStacks(suite: string): Stack[] {
   const stacks: Stack[] = [{ name: 'embedded', env: {} }];
   const pg = serviceUrl('postgres', suite);
   const redis = serviceUrl('redis', suite);
+  const cassandra = serviceUrl('cassandra', suite);
   if (pg && redis) {
     const env: Record<string, string> = { DATABASE_URL: pg, REDIS_URL: redis, JWT_SECRET: TEST_JWT_SECRET };
-    if (process.env.CASSANDRA_CONTACT_POINTS)
-      env.CASSANDRA_CONTACT_POINTS = process.env.CASSANDRA_CONTACT_POINTS;
-    stacks.push({ name: 'services', env });
+    stacks.push({ name: 'postgres+redis', env });
+    if (cassandra) {
+      stacks.push({
+        name: 'postgres+redis+cassandra',
+        env: {
+          ...env,
+          CASSANDRA_CONTACT_POINTS: cassandra,
+          CASSANDRA_KEYSPACE: 'chat_e2e',
+          CASSANDRA_CONSISTENCY: process.env.CASSANDRA_CONSISTENCY ?? 'ONE',
+        },
+      });
+    }
   }
   return stacks;
 }
