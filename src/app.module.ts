@@ -8,10 +8,14 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { FriendsHttpModule } from './friends/friends-http.module';
+import { GroupsHttpModule } from './groups/groups-http.module';
 import { HealthModule } from './health/health.module';
 import { IdsModule } from './ids/ids.module';
 import { MessagingHttpModule } from './messaging/messaging-http.module';
+import { MessagingWorkerModule } from './messaging/messaging-worker.module';
 import { MessagingModule } from './messaging/messaging.module';
+import { QueueModule } from './queue/queue.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { UsersHttpModule } from './users/users-http.module';
@@ -29,15 +33,20 @@ export class AppModule {
       DatabaseModule.forRoot(config),
       ...(config.redisUrl ? [RedisModule] : []),
       IdsModule.forRoot(config),
+      // Any role may enqueue; only the worker role (or all) consumes, and it must consume every queue.
+      QueueModule.forRoot(config, { requiredProcessors: ['fanout'] }),
+      RealtimeModule.forRoot(config),
       MetricsModule,
       HealthModule,
       AuthModule.forRoot(config),
       MessagingModule.forRoot(config),
       ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.authRateLimitPerMinute }] }),
     ];
-    if (config.hasRole('api'))
-      imports.push(AuthHttpModule, UsersHttpModule, FriendsHttpModule, MessagingHttpModule);
-    if (config.hasRole('chat')) imports.push(ChatGatewayModule.forRoot(config));
+    if (config.hasRole('api')) {
+      imports.push(AuthHttpModule, UsersHttpModule, FriendsHttpModule, GroupsHttpModule, MessagingHttpModule);
+    }
+    if (config.hasRole('chat')) imports.push(ChatGatewayModule);
+    if (config.hasRole('worker')) imports.push(MessagingWorkerModule);
     return { module: AppModule, imports };
   }
 }

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { MAX_CONTENT_CHARS } from '../messaging/message';
+import { SOCKET_IO_REDIS_KEY } from '../realtime/redis-emitter.emitter';
 import { RedisService } from '../redis/redis.service';
 
 /**
@@ -39,7 +40,7 @@ export class ChatIoAdapter extends IoAdapter {
     } as ServerOptions) as Server;
     if (this.config.redisUrl) {
       const redis = this.app.get(RedisService, { strict: false });
-      server.adapter(createAdapter(redis.duplicate(), redis.duplicate(), { key: 'chat:sio' }));
+      server.adapter(createAdapter(redis.duplicate(), redis.duplicate(), { key: SOCKET_IO_REDIS_KEY }));
       this.log.log('Socket.IO uses the Redis adapter');
     }
     return server;

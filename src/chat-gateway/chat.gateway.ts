@@ -18,10 +18,11 @@ import { SendMessageDto, SyncQuery } from '../messaging/messaging.dto';
 import { ReadMessagesService } from '../messaging/read-messages.service';
 import { SendMessageService } from '../messaging/send-message.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { userRoom } from '../realtime/realtime-emitter';
+import { SocketServerEmitter } from '../realtime/socket-server.emitter';
 import { UsersRepository } from '../users/users.repository';
 import { Ack, toAck } from './ack';
 import { SendRateLimiter } from './send-rate-limiter';
-import { SocketPublisher, userRoom } from './socket-publisher';
 
 interface SocketData {
   user: AuthUser;
@@ -44,12 +45,12 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly sender: SendMessageService,
     private readonly reader: ReadMessagesService,
     private readonly limiter: SendRateLimiter,
-    private readonly publisher: SocketPublisher,
+    private readonly emitter: SocketServerEmitter,
     private readonly metrics: MetricsService,
   ) {}
 
   afterInit(server: Server): void {
-    this.publisher.bind(server);
+    this.emitter.bind(server);
     server.use((socket, next) => {
       this.authenticate(socket as ChatSocket)
         .then(() => next())

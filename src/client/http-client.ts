@@ -1,4 +1,13 @@
-import type { Friend, FriendRequest, HistoryPage, PublicUser, Session, SyncPage, Tokens } from './types';
+import type {
+  Friend,
+  FriendRequest,
+  Group,
+  HistoryPage,
+  PublicUser,
+  Session,
+  SyncPage,
+  Tokens,
+} from './types';
 
 /** A failed call: the HTTP status and the contract's error code. */
 export class ChatApiError extends Error {
@@ -54,6 +63,26 @@ export class ChatHttpClient {
   }
   removeFriend(userId: string): Promise<void> {
     return this.call('DELETE', `/api/friends/${encodeURIComponent(userId)}`);
+  }
+  createGroup(body: { name: string; memberIds: string[] }): Promise<Group> {
+    return this.call('POST', '/api/groups', body);
+  }
+  groups(): Promise<Group[]> {
+    return this.call('GET', '/api/groups');
+  }
+  group(id: string): Promise<Group> {
+    return this.call('GET', `/api/groups/${encodeURIComponent(id)}`);
+  }
+  addGroupMembers(id: string, userIds: string[]): Promise<Group> {
+    return this.call('POST', `/api/groups/${encodeURIComponent(id)}/members`, { userIds });
+  }
+  removeGroupMember(id: string, userId: string): Promise<void> {
+    return this.call('DELETE', `/api/groups/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`);
+  }
+  setGroupRole(id: string, userId: string, role: 'admin' | 'member'): Promise<Group> {
+    return this.call('PATCH', `/api/groups/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`, {
+      role,
+    });
   }
   history(channelId: string, q: { before?: string; limit?: number } = {}): Promise<HistoryPage> {
     return this.call('GET', `/api/channels/${encodeURIComponent(channelId)}/messages${query(q)}`);

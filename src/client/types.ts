@@ -55,3 +55,13 @@ export interface PresenceUpdate {
   status: 'online' | 'offline';
   lastActiveAt: string | null;
 }
+export interface GroupMember {
+  userId: string;
+  role: 'owner' | 'admin' | 'member';
+}
+export interface Group {
+  id: string;
+  name: string;
+  ownerId: string;
+  members: GroupMember[];
+}

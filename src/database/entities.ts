@@ -1,5 +1,6 @@
 import { RefreshTokenEntity } from '../auth/refresh-token.entity';
 import { FriendRequestEntity } from '../friends/friend-request.entity';
+import { GroupEntity, GroupMemberEntity } from '../groups/group.entities';
 import { ChannelMessageRow, InboxRow, SendDedupeRow } from '../messaging/message.entities';
 import { UserEntity } from '../users/user.entity';
 
@@ -8,6 +9,8 @@ export const ENTITIES = [
   UserEntity,
   RefreshTokenEntity,
   FriendRequestEntity,
+  GroupEntity,
+  GroupMemberEntity,
   ChannelMessageRow,
   InboxRow,
   SendDedupeRow,

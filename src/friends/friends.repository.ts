@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../database/unique-violation';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -26,8 +27,7 @@ export class FriendsRepository {
     try {
       await this.repo.insert({ ...r, ...pair(r.fromUserId, r.toUserId), status: 'pending' });
     } catch (e) {
-      const code = (e as { driverError?: { code?: string } }).driverError?.code;
-      if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicatePair();
+      if (isUniqueViolation(e)) throw new DuplicatePair();
       throw e;
     }
     return view(await this.repo.findOneByOrFail({ id: r.id }));

@@ -1,15 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CassandraModule } from '../cassandra/cassandra.module';
 import { AppConfig } from '../config/app-config';
+import { GroupsModule } from '../groups/groups.module';
 import { UsersModule } from '../users/users.module';
 import { ChannelAccess } from './channel-access';
 import { RedisSendDedupe } from './dedupe/redis-send-dedupe';
 import { SendDedupe } from './dedupe/send-dedupe';
 import { SqlSendDedupe } from './dedupe/sql-send-dedupe';
+import { GroupFanoutService } from './group-fanout.service';
 import { CassandraHistoryStore } from './history/cassandra-history.store';
 import { HistoryStore } from './history/history.store';
 import { SqlHistoryStore } from './history/sql-history.store';
+import { MessagePublisher } from './message-publisher';
 import { ReadMessagesService } from './read-messages.service';
+import { SendMessageService } from './send-message.service';
 
 /** Messaging services and their stores; the adapters are picked by configuration, never by NODE_ENV. */
 @Module({})
@@ -17,17 +21,23 @@ export class MessagingModule {
   static forRoot(config: AppConfig): DynamicModule {
     // History goes to Cassandra when its contact points are set, else to the relational store.
     const cassandra = config.cassandra.contactPoints.length > 0;
+    const services = [
+      ChannelAccess,
+      ReadMessagesService,
+      MessagePublisher,
+      GroupFanoutService,
+      SendMessageService,
+    ];
     return {
       module: MessagingModule,
       global: true,
-      imports: [UsersModule, ...(cassandra ? [CassandraModule] : [])],
+      imports: [UsersModule, GroupsModule, ...(cassandra ? [CassandraModule] : [])],
       providers: [
         { provide: HistoryStore, useClass: cassandra ? CassandraHistoryStore : SqlHistoryStore },
         { provide: SendDedupe, useClass: config.redisUrl ? RedisSendDedupe : SqlSendDedupe },
-        ChannelAccess,
-        ReadMessagesService,
+        ...services,
       ],
-      exports: [HistoryStore, SendDedupe, ChannelAccess, ReadMessagesService],
+      exports: [HistoryStore, SendDedupe, ...services],
     };
   }
 }

@@ -27,9 +27,12 @@ export class ReadMessagesService {
     before: string | undefined,
     limit = 50,
   ): Promise<HistoryPageDto> {
-    await this.access.forMember(userId, channelId);
+    const { visibleFrom } = await this.access.forMember(userId, channelId);
     const rows = await this.history.channelPage(channelId, before, limit + 1);
-    const messages = rows.slice(0, limit);
-    return { messages, nextBefore: rows.length > limit ? messages[messages.length - 1].id : null };
+    // A group member added later sees the group's history from the moment they joined.
+    const from = BigInt(visibleFrom);
+    const visible = rows.filter((m) => BigInt(m.id) >= from);
+    const messages = visible.slice(0, limit);
+    return { messages, nextBefore: visible.length > limit ? messages[messages.length - 1].id : null };
   }
 }

@@ -3,8 +3,10 @@ import { AppConfig } from '../config/app-config';
 import { AppError } from '../common/app-error';
 import { IdGenerator } from '../ids/id-generator';
 import { snowflakeTime } from '../ids/snowflake';
+import { JobQueue } from '../queue/job-queue';
 import { ChannelAccess, ResolvedChannel } from './channel-access';
 import { SendDedupe } from './dedupe/send-dedupe';
+import { GroupFanoutService } from './group-fanout.service';
 import { HistoryStore } from './history/history.store';
 import { contentLength, MAX_CONTENT_CHARS, Message } from './message';
 import { MessagePublisher } from './message-publisher';
@@ -16,9 +18,11 @@ export interface SendContext {
 }
 
 /**
- * The send path (DESIGN.md section 4): authorize, dedupe on (sender, clientMsgId), store the message and
- * every member's inbox row, publish, and only then return (the ack). A resend of a stored message is
- * published again and answered with the stored copy; it never writes a second one.
+ * The send path (DESIGN.md section 4): authorize, dedupe on (sender, clientMsgId), store, deliver, and only
+ * then return (the ack). A DM writes both inbox rows and publishes before the ack. A group message is
+ * acked once it is stored and its fanout job is queued (BullMQ); the embedded server, whose queue lives in
+ * memory and would not survive a crash, fans out before the ack instead. A resend of a stored message is
+ * delivered again and answered with the stored copy; it never writes a second one.
  */
 @Injectable()
 export class SendMessageService {
@@ -33,27 +37,30 @@ export class SendMessageService {
     private readonly dedupe: SendDedupe,
     private readonly history: HistoryStore,
     private readonly publisher: MessagePublisher,
+    private readonly groupFanout: GroupFanoutService,
+    private readonly queue: JobQueue,
     private readonly config: AppConfig,
   ) {}
 
   /** Returns the stored message, or undefined when the test hook swallowed the ack. */
   async send(ctx: SendContext, input: SendMessageDto): Promise<Message | undefined> {
-    const channel = await this.resolve(ctx.userId, input);
-    const length = contentLength(input.content);
-    if (length === 0) throw AppError.badRequest('content must not be empty');
-    if (length > MAX_CONTENT_CHARS)
-      throw new AppError('too_large', `content is longer than ${MAX_CONTENT_CHARS} characters`);
-    // Postgres text cannot hold U+0000 and no human text needs it: refuse it on every store alike.
-    if (input.content.includes('\u0000')) throw AppError.badRequest('content must not contain U+0000');
+    const requested = await this.resolve(ctx.userId, input);
+    checkContent(input.content);
 
     const id = this.ids.next();
     const candidate = {
       id,
-      channelId: channel.channelId,
+      channelId: requested.channelId,
       createdAt: new Date(snowflakeTime(id)).toISOString(),
     };
     const bound = await this.dedupe.claim(ctx.userId, input.clientMsgId, candidate);
-    const stored = bound.id === id ? undefined : await this.history.getMessage(bound.channelId, bound.id);
+    const stored = bound.id === id ? null : await this.history.getMessage(bound.channelId, bound.id);
+    // A reused clientMsgId answers with what it was first bound to, even in another channel.
+    const channel =
+      bound.channelId === requested.channelId
+        ? requested
+        : await this.access.forMember(ctx.userId, bound.channelId);
+    // Bound but not stored: an earlier attempt died before writing. Write it now, under the bound id.
     const message: Message = stored ?? {
       ...bound,
       channelType: channel.channelType,
@@ -61,16 +68,32 @@ export class SendMessageService {
       content: input.content,
       clientMsgId: input.clientMsgId,
     };
-    const members =
-      stored && stored.channelId !== channel.channelId
-        ? await this.membersOf(ctx.userId, stored)
-        : channel.memberIds;
-    // A bound id without a stored message: an earlier attempt died before writing. Write it now, under that id.
-    await Promise.all([this.history.saveMessage(message), this.history.addToInboxes(members, message)]);
 
-    if (this.config.testHooks && this.swallow(ctx.userId, input.clientMsgId)) return undefined;
-    this.publisher.publish(members, message, ctx.socketId);
+    if (channel.memberIds) {
+      await Promise.all([
+        this.history.saveMessage(message),
+        this.history.addToInboxes(channel.memberIds, message),
+      ]);
+      if (this.swallowed(ctx.userId, input.clientMsgId)) return undefined;
+      this.publisher.publish(channel.memberIds, message, ctx.socketId);
+    } else {
+      await this.history.saveMessage(message);
+      if (this.swallowed(ctx.userId, input.clientMsgId)) return undefined;
+      await this.deliverToGroup(message, ctx.socketId);
+    }
     return message;
+  }
+
+  private async deliverToGroup(message: Message, exceptSocketId?: string): Promise<void> {
+    if (!this.config.isDistributed) {
+      await this.groupFanout.fanout(message, exceptSocketId);
+      return;
+    }
+    await this.queue.add(
+      'fanout',
+      { messageId: message.id, channelId: message.channelId, senderId: message.senderId, exceptSocketId },
+      { jobId: `fanout:${message.id}` },
+    );
   }
 
   private resolve(userId: string, input: SendMessageDto): Promise<ResolvedChannel> {
@@ -82,16 +105,21 @@ export class SendMessageService {
       : this.access.forMember(userId, input.channelId!);
   }
 
-  private async membersOf(userId: string, m: Message): Promise<string[]> {
-    return (await this.access.forMember(userId, m.channelId)).memberIds;
-  }
-
-  private swallow(userId: string, clientMsgId: string): boolean {
-    if (!clientMsgId.startsWith(SendMessageService.DROP_AFTER_WRITE)) return false;
+  private swallowed(userId: string, clientMsgId: string): boolean {
+    if (!this.config.testHooks || !clientMsgId.startsWith(SendMessageService.DROP_AFTER_WRITE)) return false;
     const key = `${userId}:${clientMsgId}`;
     if (this.dropped.has(key)) return false;
     this.dropped.add(key);
-    this.logger.warn('test hook: dropping publish and ack after the write');
+    this.logger.warn('test hook: dropping delivery and ack after the write');
     return true;
   }
+}
+
+function checkContent(content: string): void {
+  const length = contentLength(content);
+  if (length === 0) throw AppError.badRequest('content must not be empty');
+  if (length > MAX_CONTENT_CHARS)
+    throw new AppError('too_large', `content is longer than ${MAX_CONTENT_CHARS} characters`);
+  // Postgres text cannot hold U+0000 and no human text needs it: refuse it on every store alike.
+  if (content.includes('\u0000')) throw AppError.badRequest('content must not contain U+0000');
 }

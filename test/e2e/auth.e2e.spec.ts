@@ -147,3 +147,24 @@ describe.each(e2eStacks('auth e2e'))('auth ($name)', ({ env }) => {
     );
   });
 });
+
+describe('auth rate limit', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ AUTH_RATE_LIMIT_PER_MINUTE: '3' });
+  });
+  afterAll(() => app.close());
+
+  it('answers 429 rate_limited past AUTH_RATE_LIMIT_PER_MINUTE attempts from one address', async () => {
+    const attempts = [];
+    for (let i = 0; i < 4; i++) {
+      attempts.push(
+        await app.http
+          .login({ username: uniqueName(), password: 'whatever1' })
+          .catch((e: ChatApiError) => e.status),
+      );
+    }
+    expect(attempts).toEqual([401, 401, 401, 429]);
+    await expectError(app.http.login({ username: uniqueName(), password: 'whatever1' }), 429, 'rate_limited');
+  });
+});

@@ -61,6 +61,8 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: process.env.LOG_LEVEL,
+    // Tests register many users from one address; the auth rate limit has its own test.
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
     DATA_DIR: dataDir,
     ...env,
   });

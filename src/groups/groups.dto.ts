@@ -1,0 +1,47 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import type { Group } from './groups.repository';
+
+export class CreateGroupDto {
+  @ApiProperty({ maxLength: 100 }) @IsString() @MinLength(1) @MaxLength(100) name!: string;
+  @ApiProperty({ type: [String], description: 'initial members besides the creator (at most 99)' })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  memberIds!: string[];
+}
+
+export class AddMembersDto {
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  userIds!: string[];
+}
+
+export class SetRoleDto {
+  @ApiProperty({ enum: ['admin', 'member'] }) @IsIn(['admin', 'member']) role!: 'admin' | 'member';
+}
+
+export class GroupMemberDto {
+  @ApiProperty() userId!: string;
+  @ApiProperty({ enum: ['owner', 'admin', 'member'] }) role!: string;
+}
+
+export class GroupDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() ownerId!: string;
+  @ApiProperty({ type: [GroupMemberDto] }) members!: GroupMemberDto[];
+
+  static of(g: Group): GroupDto {
+    return {
+      id: g.id,
+      name: g.name,
+      ownerId: g.ownerId,
+      members: g.members.map((m) => ({ userId: m.userId, role: m.role })),
+    };
+  }
+}

@@ -1,0 +1,18 @@
+/** Room of all sockets of one user, on every node. */
+export const userRoom = (userId: string) => `user:${userId}`;
+/** Room that receives the presence changes of one user (joined by the sockets of their friends). */
+export const presenceRoom = (userId: string) => `presence:${userId}`;
+
+/**
+ * The port every role uses to reach sockets: emits to rooms and moves sockets between rooms, on every node.
+ * A chat node does it through its Socket.IO server (with the Redis adapter when distributed); roles without
+ * sockets (worker, presence) through the Socket.IO Redis emitter.
+ */
+export abstract class RealtimeEmitter {
+  abstract emit(rooms: readonly string[], event: string, payload: unknown, exceptSocketId?: string): void;
+  /** Makes every socket in room `of` join `rooms` (e.g. a user's sockets join a friend's presence room). */
+  abstract join(of: string, rooms: readonly string[]): void;
+  abstract leave(of: string, rooms: readonly string[]): void;
+  /** Disconnects every socket in the room (bans). */
+  abstract disconnect(of: string): void;
+}

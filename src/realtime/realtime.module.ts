@@ -1,0 +1,23 @@
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { RealtimeEmitter } from './realtime-emitter';
+import { RedisEmitterEmitter } from './redis-emitter.emitter';
+import { SocketServerEmitter } from './socket-server.emitter';
+
+/** Binds RealtimeEmitter: the local Socket.IO server on chat nodes, the Redis emitter elsewhere. */
+@Global()
+@Module({})
+export class RealtimeModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const providers: Provider[] = config.hasRole('chat')
+      ? [SocketServerEmitter, { provide: RealtimeEmitter, useExisting: SocketServerEmitter }]
+      : config.redisUrl
+        ? [{ provide: RealtimeEmitter, useClass: RedisEmitterEmitter }]
+        : [];
+    return {
+      module: RealtimeModule,
+      providers,
+      exports: providers.map((p) => ('provide' in p ? p.provide : p)),
+    };
+  }
+}

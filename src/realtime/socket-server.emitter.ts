@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { Server } from 'socket.io';
+import { RealtimeEmitter } from './realtime-emitter';
+
+/** Emits through this chat node's Socket.IO server; with the Redis adapter the operation reaches every node. */
+@Injectable()
+export class SocketServerEmitter extends RealtimeEmitter {
+  private server?: Server;
+
+  bind(server: Server): void {
+    this.server = server;
+  }
+
+  emit(rooms: readonly string[], event: string, payload: unknown, exceptSocketId?: string): void {
+    if (!rooms.length) return;
+    const target = this.io().to([...rooms]);
+    (exceptSocketId ? target.except(exceptSocketId) : target).emit(event, payload);
+  }
+
+  join(of: string, rooms: readonly string[]): void {
+    this.io()
+      .in(of)
+      .socketsJoin([...rooms]);
+  }
+
+  leave(of: string, rooms: readonly string[]): void {
+    this.io()
+      .in(of)
+      .socketsLeave([...rooms]);
+  }
+
+  disconnect(of: string): void {
+    this.io().in(of).disconnectSockets(true);
+  }
+
+  private io(): Server {
+    if (!this.server) throw new Error('the Socket.IO server is not started yet');
+    return this.server;
+  }
+}
