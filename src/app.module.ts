@@ -14,6 +14,9 @@ import { IdsModule } from './ids/ids.module';
 import { MessagingHttpModule } from './messaging/messaging-http.module';
 import { MessagingWorkerModule } from './messaging/messaging-worker.module';
 import { MessagingModule } from './messaging/messaging.module';
+import { PresenceHttpModule } from './presence/presence-http.module';
+import { PresenceRoleModule } from './presence/presence-role.module';
+import { PresenceStoreModule } from './presence/presence.module';
 import { QueueModule } from './queue/queue.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -36,6 +39,7 @@ export class AppModule {
       // Any role may enqueue; only the worker role (or all) consumes, and it must consume every queue.
       QueueModule.forRoot(config, { requiredProcessors: ['fanout'] }),
       RealtimeModule.forRoot(config),
+      PresenceStoreModule.forRoot(config),
       MetricsModule,
       HealthModule,
       AuthModule.forRoot(config),
@@ -43,9 +47,17 @@ export class AppModule {
       ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.authRateLimitPerMinute }] }),
     ];
     if (config.hasRole('api')) {
-      imports.push(AuthHttpModule, UsersHttpModule, FriendsHttpModule, GroupsHttpModule, MessagingHttpModule);
+      imports.push(
+        AuthHttpModule,
+        UsersHttpModule,
+        FriendsHttpModule,
+        GroupsHttpModule,
+        MessagingHttpModule,
+        PresenceHttpModule,
+      );
     }
     if (config.hasRole('chat')) imports.push(ChatGatewayModule);
+    if (config.hasRole('presence')) imports.push(PresenceRoleModule);
     if (config.hasRole('worker')) imports.push(MessagingWorkerModule);
     return { module: AppModule, imports };
   }

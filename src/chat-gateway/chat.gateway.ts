@@ -18,7 +18,10 @@ import { SendMessageDto, SyncQuery } from '../messaging/messaging.dto';
 import { ReadMessagesService } from '../messaging/read-messages.service';
 import { SendMessageService } from '../messaging/send-message.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { userRoom } from '../realtime/realtime-emitter';
+import { FriendsRepository } from '../friends/friends.repository';
+import { DevicePresence } from '../presence/device-presence.service';
+import { PresenceNotifier } from '../presence/presence-notifier';
+import { presenceRoom, userRoom } from '../realtime/realtime-emitter';
 import { SocketServerEmitter } from '../realtime/socket-server.emitter';
 import { UsersRepository } from '../users/users.repository';
 import { Ack, toAck } from './ack';
@@ -27,6 +30,8 @@ import { SendRateLimiter } from './send-rate-limiter';
 interface SocketData {
   user: AuthUser;
   deviceId: string;
+  /** Read during the handshake so the presence rooms are joined before the first event. */
+  friendIds: string[];
   /** Sends of one socket are handled one after another, so a device's messages keep their order. */
   sendChain: Promise<unknown>;
 }
@@ -47,10 +52,19 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly limiter: SendRateLimiter,
     private readonly emitter: SocketServerEmitter,
     private readonly metrics: MetricsService,
+    private readonly friends: FriendsRepository,
+    private readonly presence: DevicePresence,
+    private readonly presenceNotifier: PresenceNotifier,
   ) {}
 
   afterInit(server: Server): void {
     this.emitter.bind(server);
+    // Online is announced where the device connects (or comes back after a sweep): here.
+    this.presence.onOnline((userIds) => {
+      const now = new Date().toISOString();
+      for (const userId of userIds)
+        this.presenceNotifier.changed({ userId, status: 'online', lastActiveAt: now });
+    });
     server.use((socket, next) => {
       this.authenticate(socket as ChatSocket)
         .then(() => next())
@@ -70,17 +84,28 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       typeof auth.deviceId === 'string' && DEVICE_ID.test(auth.deviceId)
         ? auth.deviceId
         : `anon-${randomUUID()}`;
-    socket.data = { user, deviceId, sendChain: Promise.resolve() };
+    const friendIds = await this.friends.friendIds(user.id);
+    socket.data = { user, deviceId, friendIds, sendChain: Promise.resolve() };
   }
 
-  handleConnection(socket: ChatSocket): void {
+  async handleConnection(socket: ChatSocket): Promise<void> {
+    const { user, friendIds } = socket.data;
     // Rooms are joined before any event is handled, so a sync that follows cannot miss a live message.
-    void socket.join(userRoom(socket.data.user.id));
+    void socket.join([userRoom(user.id), ...friendIds.map(presenceRoom)]);
     this.metrics.connections.inc();
+    // The transport's own ping-pong counts as a heartbeat too.
+    socket.conn.on('heartbeat', () => this.presence.heartbeat(user.id, socket.id));
+    await this.presence
+      .connected(user.id, socket.id)
+      .catch((e: Error) => this.logger.warn(`presence connect: ${e.message}`));
   }
 
-  handleDisconnect(): void {
+  async handleDisconnect(socket: ChatSocket): Promise<void> {
     this.metrics.connections.dec();
+    if (!socket.data.user) return;
+    await this.presence
+      .disconnected(socket.data.user.id, socket.id)
+      .catch((e: Error) => this.logger.warn(`presence disconnect: ${e.message}`));
   }
 
   @SubscribeMessage('message:send')
@@ -128,7 +153,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage('presence:heartbeat')
-  onHeartbeat(): Promise<Ack<object>> {
-    return toAck('presence:heartbeat', async () => ({}));
+  onHeartbeat(@ConnectedSocket() socket: ChatSocket): Promise<Ack<object>> {
+    return toAck('presence:heartbeat', async () => {
+      this.presence.heartbeat(socket.data.user.id, socket.id);
+      return {};
+    });
   }
 }

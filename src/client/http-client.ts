@@ -3,6 +3,7 @@ import type {
   FriendRequest,
   Group,
   HistoryPage,
+  PresenceUpdate,
   PublicUser,
   Session,
   SyncPage,
@@ -89,6 +90,9 @@ export class ChatHttpClient {
   }
   sync(q: { after?: string; limit?: number } = {}): Promise<SyncPage> {
     return this.call('GET', `/api/sync${query(q)}`);
+  }
+  presence(userIds: string[]): Promise<PresenceUpdate[]> {
+    return this.call('GET', `/api/presence?userIds=${userIds.map(encodeURIComponent).join(',')}`);
   }
   chatNode(): Promise<{ nodeId: string; url: string }> {
     return this.call('GET', '/api/discovery/chat-node');

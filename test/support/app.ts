@@ -19,11 +19,11 @@ export interface Stack {
  * their URLs are set; and Postgres + Redis + Cassandra when Cassandra's contact points are set too.
  * .ci/run sets all three with REQUIRE_SERVICES=1, so CI runs every suite on every stack.
  */
-export function e2eStacks(suite: string): Stack[] {
+export function e2eStacks(suite: string, opts: { cassandra?: boolean } = {}): Stack[] {
   const stacks: Stack[] = [{ name: 'embedded', env: {} }];
   const pg = serviceUrl('postgres', suite);
   const redis = serviceUrl('redis', suite);
-  const cassandra = serviceUrl('cassandra', suite);
+  const cassandra = opts.cassandra === false ? undefined : serviceUrl('cassandra', suite);
   if (pg && redis) {
     const env: Record<string, string> = { DATABASE_URL: pg, REDIS_URL: redis, JWT_SECRET: TEST_JWT_SECRET };
     stacks.push({ name: 'postgres+redis', env });

@@ -1,0 +1,36 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { AuthUser } from '../auth/access-token';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { FriendsService } from '../friends/friends.service';
+
+class PresenceQueryDto {
+  @ApiProperty({ description: 'comma list of user ids (at most 200)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9-]{1,64}(,[A-Za-z0-9-]{1,64}){0,199}$/, {
+    message: 'userIds must be a comma list of at most 200 ids',
+  })
+  userIds?: string;
+}
+
+class PresenceViewDto {
+  @ApiProperty() userId!: string;
+  @ApiProperty({ enum: ['online', 'offline'] }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) lastActiveAt!: string | null;
+}
+
+@ApiTags('presence')
+@ApiBearerAuth()
+@Controller('presence')
+export class PresenceController {
+  constructor(private readonly friends: FriendsService) {}
+
+  /** Presence of the given users who are the caller's friends; others are left out. */
+  @Get()
+  @ApiOkResponse({ type: [PresenceViewDto] })
+  get(@CurrentUser() me: AuthUser, @Query() q: PresenceQueryDto): Promise<PresenceViewDto[]> {
+    return this.friends.presenceOf(me.id, q.userIds ? q.userIds.split(',') : []);
+  }
+}
