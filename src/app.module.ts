@@ -37,7 +37,11 @@ export class AppModule {
       ...(config.redisUrl ? [RedisModule] : []),
       IdsModule.forRoot(config),
       // Any role may enqueue; only the worker role (or all) consumes, and it must consume every queue.
-      QueueModule.forRoot(config, { requiredProcessors: ['fanout'] }),
+      QueueModule.forRoot(config, {
+        requiredProcessors: ['fanout'],
+        lockDurationMs: config.jobs.lockMs,
+        stalledIntervalMs: config.jobs.stalledIntervalMs,
+      }),
       RealtimeModule.forRoot(config),
       PresenceStoreModule.forRoot(config),
       MetricsModule,

@@ -34,6 +34,8 @@ export class AppConfig {
   readonly corsOrigins!: readonly string[];
   readonly authRateLimitPerMinute!: number;
   readonly sendRate!: { perSecond: number; burst: number };
+  /** A killed worker's job runs again after about lockMs + stalledIntervalMs. */
+  readonly jobs!: { lockMs: number; stalledIntervalMs: number };
   readonly logLevel!: string;
   readonly testHooks!: boolean;
   declare readonly jwtSecret: string;
@@ -122,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       corsOrigins: e.CORS_ORIGINS,
       authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
       sendRate: { perSecond: e.SEND_RATE_PER_SECOND, burst: e.SEND_BURST },
+      jobs: { lockMs: e.JOB_LOCK_MS, stalledIntervalMs: e.JOB_STALLED_INTERVAL_MS },
       logLevel: e.LOG_LEVEL,
       testHooks: e.CHAT_TEST_HOOKS,
     },

@@ -107,6 +107,8 @@ export const envSchema = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: int(30, 1, 1000000),
   SEND_RATE_PER_SECOND: int(20, 1, 1000000),
   SEND_BURST: int(50, 1, 1000000),
+  JOB_LOCK_MS: int(10000, 500, 600000),
+  JOB_STALLED_INTERVAL_MS: int(5000, 200, 600000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CHAT_TEST_HOOKS: bool(false),
 });

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
 import { GroupsRepository } from '../groups/groups.repository';
 import { HistoryStore } from './history/history.store';
 import type { Message } from './message';
@@ -12,10 +13,15 @@ import { MessagePublisher } from './message-publisher';
  */
 @Injectable()
 export class GroupFanoutService {
+  /** Test hook (CHAT_TEST_HOOKS=1): a fan-out of a message starting with this stops halfway, forever. */
+  static readonly PAUSE_HOOK = 'test:pause-fanout';
+  private readonly logger = new Logger(GroupFanoutService.name);
+
   constructor(
     private readonly groups: GroupsRepository,
     private readonly history: HistoryStore,
     private readonly publisher: MessagePublisher,
+    private readonly config: AppConfig,
   ) {}
 
   async fanout(message: Message, exceptSocketId?: string): Promise<string[]> {
@@ -23,6 +29,11 @@ export class GroupFanoutService {
     const members = (await this.groups.memberIds(message.channelId))
       .filter((m) => BigInt(m.visibleFrom) <= id)
       .map((m) => m.userId);
+    if (this.config.testHooks && message.content.startsWith(GroupFanoutService.PAUSE_HOOK)) {
+      await this.history.addToInboxes(members.slice(0, members.length >> 1), message);
+      this.logger.warn('test hook: fan-out paused halfway');
+      await new Promise(() => undefined); // until the process is killed
+    }
     await this.history.addToInboxes(members, message);
     this.publisher.publish(members, message, exceptSocketId);
     return members;

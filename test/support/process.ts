@@ -8,6 +8,8 @@ export interface ServerProcess {
   /** Resolves with the exit code (or signal) once the process is gone. */
   exited: Promise<number | string | null>;
   kill(signal?: NodeJS.Signals): Promise<number | string | null>;
+  /** Resolves with the first output line (stdout or stderr, after start-up too) that contains `text`. */
+  waitForLine(text: string, timeoutMs?: number): Promise<string>;
 }
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
@@ -32,7 +34,24 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 20_000): Pr
     proc.once('exit', (code, sig) => resolve(code ?? sig)),
   );
   let output = '';
-  proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const lines: string[] = [];
+  const watchers: { text: string; resolve: (l: string) => void }[] = [];
+  const onLine = (line: string) => {
+    lines.push(line);
+    for (const w of watchers.splice(0)) line.includes(w.text) ? w.resolve(line) : watchers.push(w);
+  };
+  createInterface({ input: proc.stderr! }).on('line', (l) => {
+    output += l + '\n';
+    onLine(l);
+  });
+  const waitForLine = (text: string, ms = 20_000) => {
+    const seen = lines.find((l) => l.includes(text));
+    if (seen) return Promise.resolve(seen);
+    return new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no line with "${text}" within ${ms} ms`)), ms);
+      watchers.push({ text, resolve: (l) => (clearTimeout(t), resolve(l)) });
+    });
+  };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
@@ -44,6 +63,7 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 20_000): Pr
     });
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       output += line + '\n';
+      onLine(line);
       if (!line.includes('"chat server listening"')) return;
       clearTimeout(timer);
       const url = (JSON.parse(line) as { url: string }).url.replace('[::1]', '127.0.0.1');
@@ -51,6 +71,7 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 20_000): Pr
         proc,
         url,
         exited,
+        waitForLine,
         kill: (signal = 'SIGTERM') => {
           proc.kill(signal);
           return exited;
