@@ -38,7 +38,10 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 20_000): Pr
   const watchers: { text: string; resolve: (l: string) => void }[] = [];
   const onLine = (line: string) => {
     lines.push(line);
-    for (const w of watchers.splice(0)) line.includes(w.text) ? w.resolve(line) : watchers.push(w);
+    for (const w of watchers.splice(0)) {
+      if (line.includes(w.text)) w.resolve(line);
+      else watchers.push(w);
+    }
   };
   createInterface({ input: proc.stderr! }).on('line', (l) => {
     output += l + '\n';
