@@ -25,6 +25,7 @@ import { presenceRoom, userRoom } from '../realtime/realtime-emitter';
 import { SocketServerEmitter } from '../realtime/socket-server.emitter';
 import { UsersRepository } from '../users/users.repository';
 import { Ack, toAck } from './ack';
+import { ChatDrain } from './chat-drain.service';
 import { SendRateLimiter } from './send-rate-limiter';
 
 interface SocketData {
@@ -55,10 +56,12 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly friends: FriendsRepository,
     private readonly presence: DevicePresence,
     private readonly presenceNotifier: PresenceNotifier,
+    private readonly drain: ChatDrain,
   ) {}
 
   afterInit(server: Server): void {
     this.emitter.bind(server);
+    this.drain.bind(server);
     // Online is announced where the device connects (or comes back after a sweep): here.
     this.presence.onOnline((userIds) => {
       const now = new Date().toISOString();
@@ -66,6 +69,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         this.presenceNotifier.changed({ userId, status: 'online', lastActiveAt: now });
     });
     server.use((socket, next) => {
+      if (this.drain.draining) return next(new Error('unavailable'));
       this.authenticate(socket as ChatSocket)
         .then(() => next())
         .catch((e: unknown) =>
@@ -114,7 +118,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @MessageBody() payload: unknown,
   ): Promise<Ack<{ message: Message }> | undefined> {
     const started = process.hrtime.bigint();
-    const run = socket.data.sendChain.then(() => this.send(socket, payload));
+    const run = this.drain.track(socket.data.sendChain.then(() => this.send(socket, payload)));
     socket.data.sendChain = run.catch(() => undefined);
     return run.then((ack) => {
       if (ack?.ok) this.metrics.sendToAck.observe(Number(process.hrtime.bigint() - started) / 1e9);

@@ -6,6 +6,8 @@ export interface ServerEvents {
   'presence:update': (p: PresenceUpdate) => void;
   typing: (t: { channelId: string; userId: string }) => void;
   read: (r: { channelId: string; userId: string; messageId: string }) => void;
+  /** The node is shutting down: reconnect through GET /api/discovery/chat-node, then sync. */
+  'server:draining': (d: { reason: string; reconnect: 'discovery' }) => void;
 }
 
 export interface SendInput {

@@ -37,6 +37,20 @@ describe('start-up by role', () => {
   });
 });
 
+describe('graceful shutdown of a chat node', () => {
+  it('on SIGTERM tells clients to reconnect through discovery, disconnects them and exits', async () => {
+    const node = await spawnServer({ DATA_DIR: tempDataDir() });
+    const u = await aUser(new ChatHttpClient(node.url));
+    const s = await new ChatSocket(node.url, { token: u.accessToken }).connected();
+    const told = new Promise((resolve) => s.on('server:draining', resolve));
+    const gone = new Promise<string>((resolve) => s.socket.once('disconnect', resolve));
+    const exit = node.kill('SIGTERM');
+    expect(await told).toEqual({ reason: 'shutdown', reconnect: 'discovery' });
+    expect(await gone).toBe('io server disconnect');
+    expect([0, 'SIGTERM']).toContain(await exit); // Nest re-raises the signal once its shutdown hooks are done
+  });
+});
+
 describeWith(['postgres', 'redis'], 'the api role on Postgres and Redis', ({ postgres, redis }) => {
   it('starts, serves the REST API, and opens no WebSocket gateway', async () => {
     const api = await spawnServer({
