@@ -1,3 +1,4 @@
+import { AdminHttpModule } from './admin/admin.module';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthHttpModule } from './auth/auth-http.module';
@@ -7,6 +8,9 @@ import { AppLoggerModule } from './common/logger.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DiscoveryHttpModule } from './discovery/discovery-http.module';
+import { DiscoveryRegistrationModule } from './discovery/discovery-registration.module';
+import { DiscoveryModule } from './discovery/discovery.module';
 import { FriendsHttpModule } from './friends/friends-http.module';
 import { GroupsHttpModule } from './groups/groups-http.module';
 import { HealthModule } from './health/health.module';
@@ -17,6 +21,7 @@ import { MessagingModule } from './messaging/messaging.module';
 import { PresenceHttpModule } from './presence/presence-http.module';
 import { PresenceRoleModule } from './presence/presence-role.module';
 import { PresenceStoreModule } from './presence/presence.module';
+import { QUEUE_NAMES } from './queue/job-catalogue';
 import { QueueModule } from './queue/queue.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -41,6 +46,9 @@ export class AppModule {
         requiredProcessors: ['fanout'],
         lockDurationMs: config.jobs.lockMs,
         stalledIntervalMs: config.jobs.stalledIntervalMs,
+        retry: Object.fromEntries(
+          QUEUE_NAMES.map((q) => [q, { attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs }]),
+        ),
       }),
       RealtimeModule.forRoot(config),
       PresenceStoreModule.forRoot(config),
@@ -48,6 +56,10 @@ export class AppModule {
       HealthModule,
       AuthModule.forRoot(config),
       MessagingModule.forRoot(config),
+      DiscoveryModule.forRoot(config, {
+        capacity: config.discovery.capacity,
+        ttlSeconds: config.discovery.ttlSeconds,
+      }),
       ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.authRateLimitPerMinute }] }),
     ];
     if (config.hasRole('api')) {
@@ -58,9 +70,11 @@ export class AppModule {
         GroupsHttpModule,
         MessagingHttpModule,
         PresenceHttpModule,
+        DiscoveryHttpModule,
+        AdminHttpModule,
       );
     }
-    if (config.hasRole('chat')) imports.push(ChatGatewayModule);
+    if (config.hasRole('chat')) imports.push(ChatGatewayModule, DiscoveryRegistrationModule);
     if (config.hasRole('presence')) imports.push(PresenceRoleModule);
     if (config.hasRole('worker')) imports.push(MessagingWorkerModule);
     return { module: AppModule, imports };

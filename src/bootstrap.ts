@@ -17,6 +17,7 @@ export async function bootstrap(config: AppConfig): Promise<INestApplication> {
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   app.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix('api', {
     exclude: [

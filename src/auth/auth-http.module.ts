@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { JwtAuthGuard } from './guards';
 import { JwtStrategy } from './jwt.strategy';
@@ -8,7 +9,7 @@ import { LocalStrategy } from './local.strategy';
 
 /** The auth REST endpoints and the global bearer-token guard for every HTTP route. */
 @Module({
-  imports: [PassportModule],
+  imports: [PassportModule, UsersModule],
   controllers: [AuthController],
   providers: [JwtStrategy, LocalStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
 })

@@ -8,6 +8,8 @@ export interface ServerEvents {
   read: (r: { channelId: string; userId: string; messageId: string }) => void;
   /** The node is shutting down: reconnect through GET /api/discovery/chat-node, then sync. */
   'server:draining': (d: { reason: string; reconnect: 'discovery' }) => void;
+  /** An operator's message to everyone connected. */
+  'system:announcement': (a: { text: string; at: string }) => void;
 }
 
 export interface SendInput {

@@ -28,6 +28,9 @@ export class AppConfig {
     migrateOnStart: boolean;
   };
   readonly consul!: { url: string | undefined };
+  readonly discovery!: { capacity: number; ttlSeconds: number };
+  /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client address. */
+  readonly trustProxy!: boolean | number | string;
   readonly jwt!: { accessTtlSeconds: number; refreshTtlDays: number; issuer: string; audience: string };
   readonly presenceTimeoutMs!: number;
   readonly adminUsernames!: ReadonlySet<string>;
@@ -35,7 +38,7 @@ export class AppConfig {
   readonly authRateLimitPerMinute!: number;
   readonly sendRate!: { perSecond: number; burst: number };
   /** A killed worker's job runs again after about lockMs + stalledIntervalMs. */
-  readonly jobs!: { lockMs: number; stalledIntervalMs: number };
+  readonly jobs!: { attempts: number; backoffMs: number; lockMs: number; stalledIntervalMs: number };
   readonly logLevel!: string;
   readonly testHooks!: boolean;
   declare readonly jwtSecret: string;
@@ -113,6 +116,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         migrateOnStart: e.CASSANDRA_MIGRATE_ON_START,
       },
       consul: { url: e.CONSUL_URL },
+      discovery: { capacity: e.CHAT_NODE_CAPACITY, ttlSeconds: e.DISCOVERY_TTL_SECONDS },
+      trustProxy:
+        e.TRUST_PROXY === 'true'
+          ? true
+          : e.TRUST_PROXY === 'false'
+            ? false
+            : /^\d+$/.test(e.TRUST_PROXY)
+              ? Number(e.TRUST_PROXY)
+              : e.TRUST_PROXY,
       jwt: {
         accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
         refreshTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
@@ -124,7 +136,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       corsOrigins: e.CORS_ORIGINS,
       authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
       sendRate: { perSecond: e.SEND_RATE_PER_SECOND, burst: e.SEND_BURST },
-      jobs: { lockMs: e.JOB_LOCK_MS, stalledIntervalMs: e.JOB_STALLED_INTERVAL_MS },
+      jobs: {
+        attempts: e.JOB_ATTEMPTS,
+        backoffMs: e.JOB_BACKOFF_MS,
+        lockMs: e.JOB_LOCK_MS,
+        stalledIntervalMs: e.JOB_STALLED_INTERVAL_MS,
+      },
       logLevel: e.LOG_LEVEL,
       testHooks: e.CHAT_TEST_HOOKS,
     },

@@ -98,6 +98,21 @@ export const envSchema = z.object({
   CASSANDRA_MIGRATE_ON_START: bool(true),
   CONSUL_URL: optionalUrl(['http', 'https']),
   CONSUL_TOKEN: z.string().optional(),
+  CHAT_NODE_CAPACITY: int(50000, 1, 10000000),
+  DISCOVERY_TTL_SECONDS: int(15, 1, 3600),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || 'false')
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^(true|false|\d{1,2}|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/,
+          'must be true, false, a hop count, or addresses/subnets',
+        ),
+    ),
   JWT_SECRET: z.string().optional(),
   ACCESS_TOKEN_TTL_SECONDS: int(900, 30, 86400),
   REFRESH_TOKEN_TTL_DAYS: int(30, 1, 365),
@@ -107,6 +122,8 @@ export const envSchema = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: int(30, 1, 1000000),
   SEND_RATE_PER_SECOND: int(20, 1, 1000000),
   SEND_BURST: int(50, 1, 1000000),
+  JOB_ATTEMPTS: int(5, 1, 100),
+  JOB_BACKOFF_MS: int(1000, 10, 3600000),
   JOB_LOCK_MS: int(10000, 500, 600000),
   JOB_STALLED_INTERVAL_MS: int(5000, 200, 600000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

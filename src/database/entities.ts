@@ -1,4 +1,6 @@
+import { AuditEntryEntity } from '../admin/audit.entity';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity';
+import { DeviceEntity } from '../devices/device.entity';
 import { FriendRequestEntity } from '../friends/friend-request.entity';
 import { GroupEntity, GroupMemberEntity } from '../groups/group.entities';
 import { ChannelMessageRow, InboxRow, SendDedupeRow } from '../messaging/message.entities';
@@ -14,4 +16,6 @@ export const ENTITIES = [
   ChannelMessageRow,
   InboxRow,
   SendDedupeRow,
+  DeviceEntity,
+  AuditEntryEntity,
 ];

@@ -69,6 +69,18 @@ export class GroupsRepository {
     return (await this.groups.countBy({ id: groupId })) > 0;
   }
 
+  /** Operators' listing, newest first, with the total for paging. */
+  async page(offset: number, limit: number): Promise<{ groups: Group[]; total: number }> {
+    const [rows, total] = await this.groups.findAndCount({
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: offset,
+      take: limit,
+    });
+    const full = await this.findMany(rows.map((r) => r.id));
+    const order = new Map(rows.map((r, i) => [r.id, i]));
+    return { groups: full.sort((a, b) => order.get(a.id)! - order.get(b.id)!), total };
+  }
+
   async member(groupId: string, userId: string): Promise<GroupMember | null> {
     const m = await this.members.findOneBy({ groupId, userId });
     return m && toMember(m);

@@ -15,6 +15,9 @@ import { MessagePublisher } from './message-publisher';
 export class GroupFanoutService {
   /** Test hook (CHAT_TEST_HOOKS=1): a fan-out of a message starting with this stops halfway, forever. */
   static readonly PAUSE_HOOK = 'test:pause-fanout';
+  /** Test hook: a fan-out job of a message starting with this fails all its attempts, then succeeds. */
+  static readonly FAIL_HOOK = 'test:fail-fanout';
+  private readonly failedRuns = new Map<string, number>();
   private readonly logger = new Logger(GroupFanoutService.name);
 
   constructor(
@@ -43,6 +46,12 @@ export class GroupFanoutService {
   async fanoutById(channelId: string, messageId: string, exceptSocketId?: string): Promise<void> {
     const message = await this.history.getMessage(channelId, messageId);
     if (!message) throw new Error(`fanout: message ${messageId} of ${channelId} is not stored (yet)`);
+    if (this.config.testHooks && message.content.startsWith(GroupFanoutService.FAIL_HOOK)) {
+      const runs = (this.failedRuns.get(messageId) ?? 0) + 1;
+      this.failedRuns.set(messageId, runs);
+      if (runs <= this.config.jobs.attempts)
+        throw new Error('test hook: fan-out fails until retried by an admin');
+    }
     await this.fanout(message, exceptSocketId);
   }
 }

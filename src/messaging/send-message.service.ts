@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { AppError } from '../common/app-error';
 import { IdGenerator } from '../ids/id-generator';
 import { snowflakeTime } from '../ids/snowflake';
+import { MessageRate } from '../metrics/message-rate';
 import { JobQueue } from '../queue/job-queue';
 import { ChannelAccess, ResolvedChannel } from './channel-access';
 import { SendDedupe } from './dedupe/send-dedupe';
@@ -40,6 +41,7 @@ export class SendMessageService {
     private readonly groupFanout: GroupFanoutService,
     private readonly queue: JobQueue,
     private readonly config: AppConfig,
+    private readonly rate: MessageRate,
   ) {}
 
   /** Returns the stored message, or undefined when the test hook swallowed the ack. */
@@ -81,6 +83,7 @@ export class SendMessageService {
       if (this.swallowed(ctx.userId, input.clientMsgId)) return undefined;
       await this.deliverToGroup(message, ctx.socketId);
     }
+    this.rate.record();
     return message;
   }
 

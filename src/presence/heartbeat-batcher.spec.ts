@@ -33,6 +33,9 @@ class RecordingPresenceStore extends PresenceStore {
   sweep(): Promise<OfflineTransition[]> {
     throw new Error('not used');
   }
+  onlineCount(): Promise<number> {
+    return Promise.resolve(0);
+  }
   status(): Promise<Map<string, UserPresence>> {
     throw new Error('not used');
   }

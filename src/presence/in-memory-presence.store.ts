@@ -71,6 +71,10 @@ export class InMemoryPresenceStore extends PresenceStore {
   }
 
   /** Records a connect or beat seen at `at`; true when it brought the user online. */
+  async onlineCount(): Promise<number> {
+    return this.online.size;
+  }
+
   private touch(userId: string, deviceKey: string, at: number, now: number): boolean {
     if (at + this.timeoutMs <= now) return false;
     let user = this.online.get(userId);

@@ -24,6 +24,9 @@ class RecordingPresenceStore extends PresenceStore {
   disconnect(): Promise<void> {
     throw new Error('not used');
   }
+  onlineCount(): Promise<number> {
+    return Promise.resolve(0);
+  }
   status(): Promise<Map<string, UserPresence>> {
     throw new Error('not used');
   }

@@ -58,6 +58,9 @@ export abstract class PresenceStore {
 
   /** Status of each given user; users the store has no record of are offline with a null lastActiveAt. */
   abstract status(userIds: readonly string[]): Promise<Map<string, UserPresence>>;
+
+  /** Users online now (for operators' stats). */
+  abstract onlineCount(): Promise<number>;
 }
 
 /** Epoch ms to ISO-8601, or null. */

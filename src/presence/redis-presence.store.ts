@@ -140,6 +140,13 @@ export class RedisPresenceStore extends PresenceStore {
     return result;
   }
 
+  async onlineCount(): Promise<number> {
+    const p = this.redis.pipeline();
+    for (let shard = 0; shard < this.shards; shard++) p.zcard(this.keys(shard)[0]);
+    const replies = (await p.exec()) ?? [];
+    return replies.reduce((sum, [err, n]) => sum + (err ? 0 : Number(n)), 0);
+  }
+
   private keys(shard: number): [string, string, string] {
     const base = `${this.prefix}:{${shard}}`;
     return [`${base}:due`, `${base}:devices`, `${base}:last`];

@@ -18,7 +18,15 @@ export interface FanoutJob {
 export interface PushJob {
   userId: string;
   channelId: string;
+  /** The first message of the collapse window (src/notification/push-dispatcher.ts). */
   messageId: string;
+  /**
+   * Epoch ms at which the window closed: the job sums up the channel's messages to the user from
+   * `messageId` up to this time. Absent: the message's time plus the configured window.
+   */
+  windowEndMs?: number;
+  /** Set on a follow-up job that retries the one device whose push service asked for a retry. */
+  deviceId?: string;
   correlationId?: string;
 }
 

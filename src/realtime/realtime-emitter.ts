@@ -15,4 +15,6 @@ export abstract class RealtimeEmitter {
   abstract leave(of: string, rooms: readonly string[]): void;
   /** Disconnects every socket in the room (bans). */
   abstract disconnect(of: string): void;
+  /** Emits to every connected socket on every node (system announcements). */
+  abstract broadcast(event: string, payload: unknown): void;
 }

@@ -33,4 +33,8 @@ export class RedisEmitterEmitter extends RealtimeEmitter {
   disconnect(of: string): void {
     this.emitter.in(of).disconnectSockets(true);
   }
+
+  broadcast(event: string, payload: unknown): void {
+    this.emitter.emit(event, payload);
+  }
 }

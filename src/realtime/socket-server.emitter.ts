@@ -37,4 +37,8 @@ export class SocketServerEmitter extends RealtimeEmitter {
     if (!this.server) throw new Error('the Socket.IO server is not started yet');
     return this.server;
   }
+
+  broadcast(event: string, payload: unknown): void {
+    this.io().emit(event, payload);
+  }
 }

@@ -62,6 +62,22 @@ export class UsersRepository {
     return rows.map(strip);
   }
 
+  /** Operators' listing: name order, optionally by username prefix, with the total for paging. */
+  async page(q: {
+    prefix?: string;
+    offset: number;
+    limit: number;
+  }): Promise<{ users: User[]; total: number }> {
+    const where = q.prefix ? { username: And(MoreThanOrEqual(q.prefix), LessThan(`${q.prefix}~`)) } : {};
+    const [rows, total] = await this.repo.findAndCount({
+      where,
+      order: { username: 'ASC' },
+      skip: q.offset,
+      take: q.limit,
+    });
+    return { users: rows.map(strip), total };
+  }
+
   async setRole(id: string, role: UserRole): Promise<void> {
     await this.repo.update({ id }, { role });
   }

@@ -38,6 +38,17 @@ export function presenceStoreContract(fresh: () => Promise<PresenceFixture>): vo
     expect(await statusOf(u)).toEqual({ status: 'online', lastActiveAt: iso(T0 + 2) });
   });
 
+  it('counts the users online, not their devices', async () => {
+    const [u, v] = [aUser(), aUser()];
+    expect(await store.onlineCount()).toBe(0);
+    await store.connect(u, 'a', T0);
+    await store.connect(u, 'b', T0);
+    await store.connect(v, 'a', T0);
+    expect(await store.onlineCount()).toBe(2);
+    await store.sweep(T0 + TIMEOUT + 1);
+    expect(await store.onlineCount()).toBe(0);
+  });
+
   it('takes a user offline once no heartbeat came for the timeout, and reports it once', async () => {
     const u = aUser();
     await store.connect(u, aDevice(), T0);

@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class UserPageQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'username prefix' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  @Matches(/^[A-Za-z0-9_.-]*$/, { message: 'search may contain only a-z 0-9 _ . -' })
+  search?: string;
+}
+
+export class AuditQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'id of the last entry of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,20}$/, { message: 'before must be an audit entry id' })
+  before?: string;
+}
+
+export class FailedJobsQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class AnnouncementDto {
+  @ApiProperty({ maxLength: 2000 }) @IsString() @MinLength(1) @MaxLength(2000) text!: string;
+}
+
+export class AdminUserDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ enum: ['user', 'admin'] }) role!: string;
+  @ApiProperty() banned!: boolean;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ nullable: true, type: String }) lastActiveAt!: string | null;
+  @ApiProperty({ enum: ['online', 'offline'] }) status!: string;
+}

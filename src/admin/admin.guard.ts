@@ -1,0 +1,13 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { AuthUser } from '../auth/access-token';
+import { AppError } from '../common/app-error';
+
+/** Every /api/admin route: the bearer must hold the admin role (from ADMIN_USERNAMES). */
+@Injectable()
+export class AdminGuard implements CanActivate {
+  canActivate(ctx: ExecutionContext): boolean {
+    const user = ctx.switchToHttp().getRequest<{ user?: AuthUser }>().user;
+    if (user?.role !== 'admin') throw AppError.forbidden('admin role required');
+    return true;
+  }
+}

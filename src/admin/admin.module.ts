@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { GroupsModule } from '../groups/groups.module';
+import { PresenceModule } from '../presence/presence-features.module';
+import { UsersModule } from '../users/users.module';
+import { AdminOpsService } from './admin-ops.service';
+import { AdminUsersService } from './admin-users.service';
+import { AdminController } from './admin.controller';
+import { AuditRepository } from './audit.repository';
+
+/** /api/admin: loaded by the api role. */
+@Module({
+  imports: [UsersModule, GroupsModule, PresenceModule],
+  controllers: [AdminController],
+  providers: [AdminUsersService, AdminOpsService, AuditRepository],
+})
+export class AdminHttpModule {}

@@ -1,0 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class ChatNodeDto {
+  @ApiProperty({ example: 'chat-chat1.example.com-443' })
+  nodeId!: string;
+
+  @ApiProperty({ example: 'https://chat1.example.com', description: 'Open the Socket.IO connection here' })
+  url!: string;
+}
