@@ -1,0 +1,202 @@
+import { ChatHttpClient, ChatMessage, ChatSocket, PresenceUpdate } from '../../src/client';
+import { Cluster, startCluster } from '../support/cluster';
+import { aUser, Inbox, TestUser } from '../support/builders';
+import { describeWith } from '../support/services';
+
+async function until<T>(
+  probe: () => Promise<T> | T,
+  ok: (v: T) => boolean,
+  ms: number,
+  what: string,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+interface Device {
+  socket: ChatSocket;
+  messages: Inbox<ChatMessage>;
+  presence: Inbox<PresenceUpdate>;
+}
+
+async function connect(url: string, u: TestUser): Promise<Device> {
+  const socket = await new ChatSocket(url, { token: u.accessToken }).connected();
+  const messages = new Inbox<ChatMessage>();
+  const presence = new Inbox<PresenceUpdate>();
+  socket.on('message:new', messages.push);
+  socket.on('presence:update', presence.push);
+  return { socket, messages, presence };
+}
+
+const sent = (ack: Awaited<ReturnType<ChatSocket['send']>>): ChatMessage => {
+  if (!ack.ok) throw new Error(`send failed: ${ack.error.code} ${ack.error.message}`);
+  return ack.message;
+};
+
+describeWith(
+  ['postgres', 'redis', 'cassandra'],
+  'cluster: api + 2 chat + presence + worker as processes',
+  (services) => {
+    let cluster: Cluster;
+    let http: ChatHttpClient;
+    let a: TestUser, b: TestUser, c: TestUser;
+    const open: ChatSocket[] = [];
+    const device = async (url: string, u: TestUser) => {
+      const d = await connect(url, u);
+      open.push(d.socket);
+      return d;
+    };
+
+    beforeAll(async () => {
+      cluster = await startCluster(services);
+      http = new ChatHttpClient(cluster.api.url);
+      [a, b, c] = await Promise.all([aUser(http), aUser(http), aUser(http)]);
+      const r = await a.http.requestFriend(b.user.id);
+      await b.http.acceptFriend(r.id);
+      // Both chat nodes registered in discovery.
+      await until(
+        () => cluster.consul.services.size,
+        (n) => n === 2,
+        10_000,
+        'two chat nodes in Consul',
+      );
+    }, 120_000);
+    afterAll(async () => {
+      open.forEach((s) => s.close());
+      await cluster?.stop();
+    });
+
+    it('sends DMs and group messages across the two chat nodes, both ways, and presence crosses nodes', async () => {
+      const [node1, node2] = cluster.chat;
+      const b2 = await device(node2.url, b);
+      const a1 = await device(node1.url, a);
+      // A came online on node 1; B hears it on node 2.
+      await until(
+        () => b2.presence.items,
+        (p) => p.some((x) => x.userId === a.user.id && x.status === 'online'),
+        3000,
+        'online',
+      );
+      const ab = sent(await a1.socket.send({ clientMsgId: 'x1', to: b.user.id, content: 'from node 1' }));
+      const ba = sent(await b2.socket.send({ clientMsgId: 'x2', to: a.user.id, content: 'from node 2' }));
+      expect((await b2.messages.atLeast(1))[0]).toEqual(ab);
+      expect((await a1.messages.atLeast(1))[0]).toEqual(ba);
+
+      const group = await a.http.createGroup({ name: 'cross', memberIds: [b.user.id, c.user.id] });
+      const g1 = sent(
+        await a1.socket.send({ clientMsgId: 'g1', channelId: group.id, content: 'group from 1' }),
+      );
+      const g2 = sent(
+        await b2.socket.send({ clientMsgId: 'g2', channelId: group.id, content: 'group from 2' }),
+      );
+      await until(
+        () => b2.messages.items,
+        (m) => m.some((x) => x.id === g1.id),
+        5000,
+        'group message 1 on node 2',
+      );
+      await until(
+        () => a1.messages.items,
+        (m) => m.some((x) => x.id === g2.id),
+        5000,
+        'group message 2 on node 1',
+      );
+      const cInbox = (await c.http.sync()).messages.map((m) => m.id);
+      expect(cInbox).toEqual(expect.arrayContaining([g1.id, g2.id]));
+
+      // A leaves; the presence process (no sockets of its own) tells B on node 2.
+      a1.socket.close();
+      await until(
+        () => b2.presence.items,
+        (p) => p.some((x) => x.userId === a.user.id && x.status === 'offline'),
+        8000,
+        'offline',
+      );
+    });
+
+    it('bans a user connected to the other chat node within 2 s', async () => {
+      const admin = await aUser(http, { username: cluster.adminName });
+      const victim = await aUser(http);
+      const v2 = await device(cluster.chat[1].url, victim);
+      const gone = new Promise((resolve) => v2.socket.socket.once('disconnect', resolve));
+      const t0 = Date.now();
+      await admin.http.call('POST', `/api/admin/users/${victim.user.id}/ban`);
+      await gone;
+      expect(Date.now() - t0).toBeLessThan(2000);
+    });
+
+    it('survives a worker restart: a fan-out job queued while no worker runs is delivered after', async () => {
+      await cluster.worker.kill('SIGTERM');
+      const group = await a.http.createGroup({ name: 'restart', memberIds: [c.user.id] });
+      const a1 = await device(cluster.chat[0].url, a);
+      const msg = sent(
+        await a1.socket.send({ clientMsgId: 'w1', channelId: group.id, content: 'while the worker is down' }),
+      );
+      cluster.worker = await cluster.start('worker');
+      await until(
+        () => c.http.sync(),
+        (p) => p.messages.some((m) => m.id === msg.id),
+        15_000,
+        'delivered after restart',
+      );
+    });
+
+    it('loses nothing when a chat node dies: it leaves discovery, clients reconnect through it and sync', async () => {
+      const [node1, node2] = cluster.chat;
+      const a1 = await device(node1.url, a);
+      const b2 = await device(node2.url, b);
+      const cursor = (await b.http.sync({ limit: 500 })).cursor;
+      const acked: string[] = [];
+      for (let i = 0; i < 10; i++)
+        acked.push(
+          sent(await a1.socket.send({ clientMsgId: `k${i}`, to: b.user.id, content: `before ${i}` })).id,
+        );
+      await until(
+        () => b2.messages.items,
+        (m) => acked.every((id) => m.some((x) => x.id === id)),
+        5000,
+        'live before the kill',
+      );
+
+      const node2Check = () => {
+        const service = [...cluster.consul.services.values()].find((s) => s.Meta.url === node2.url);
+        return service ? cluster.consul.checks.get(service.checks[0])?.Status : 'gone';
+      };
+      expect(node2Check()).toBe('passing');
+      const killedAt = Date.now();
+      await node2.kill('SIGKILL');
+      for (let i = 10; i < 20; i++)
+        acked.push(
+          sent(await a1.socket.send({ clientMsgId: `k${i}`, to: b.user.id, content: `during ${i}` })).id,
+        );
+
+      // Node 2 stops passing its TTL check and leaves the pick; discovery sends B to node 1.
+      await until(node2Check, (st) => st !== 'passing', 10_000, 'node 2 failing its TTL check');
+      expect(Date.now() - killedAt).toBeGreaterThan(1000); // the TTL expired; nothing deregistered it
+      for (let i = 0; i < 5; i++) expect((await b.http.chatNode()).url).toBe(node1.url);
+      const picked = await b.http.chatNode();
+      const b1 = await device(picked.url, b);
+      for (let i = 20; i < 25; i++)
+        acked.push(
+          sent(await a1.socket.send({ clientMsgId: `k${i}`, to: b.user.id, content: `after ${i}` })).id,
+        );
+      const synced: string[] = [];
+      let after: string | undefined = cursor;
+      for (;;) {
+        const page = await b1.socket.sync({ after, limit: 7 });
+        if (!page.ok) throw new Error(page.error.message);
+        synced.push(...page.messages.map((m) => m.id));
+        after = page.cursor;
+        if (!page.hasMore) break;
+      }
+      expect(synced).toEqual(acked); // every acked message, once, in order
+      const live = await b1.messages.atLeast(5);
+      expect(new Set(live.map((m) => m.id)).size).toBe(live.length);
+    });
+  },
+);
