@@ -11,6 +11,9 @@ import { GroupFanoutService } from './group-fanout.service';
 import { CassandraHistoryStore } from './history/cassandra-history.store';
 import { HistoryStore } from './history/history.store';
 import { SqlHistoryStore } from './history/sql-history.store';
+import { SqliteHistoryStore } from './history/sqlite-history.store';
+import { SqliteWriter } from '../database/sqlite-writer';
+import { SqliteSendDedupe } from './dedupe/sqlite-send-dedupe';
 import { MessagePublisher } from './message-publisher';
 import { ReadMessagesService } from './read-messages.service';
 import { SendMessageService } from './send-message.service';
@@ -21,6 +24,8 @@ export class MessagingModule {
   static forRoot(config: AppConfig): DynamicModule {
     // History goes to Cassandra when its contact points are set, else to the relational store.
     const cassandra = config.cassandra.contactPoints.length > 0;
+    // Without DATABASE_URL the store is the embedded SQLite file, written through one group commit.
+    const embedded = !config.databaseUrl;
     const services = [
       ChannelAccess,
       ReadMessagesService,
@@ -33,8 +38,15 @@ export class MessagingModule {
       global: true,
       imports: [UsersModule, GroupsModule, ...(cassandra ? [CassandraModule] : [])],
       providers: [
-        { provide: HistoryStore, useClass: cassandra ? CassandraHistoryStore : SqlHistoryStore },
-        { provide: SendDedupe, useClass: config.redisUrl ? RedisSendDedupe : SqlSendDedupe },
+        {
+          provide: HistoryStore,
+          useClass: cassandra ? CassandraHistoryStore : embedded ? SqliteHistoryStore : SqlHistoryStore,
+        },
+        {
+          provide: SendDedupe,
+          useClass: config.redisUrl ? RedisSendDedupe : embedded ? SqliteSendDedupe : SqlSendDedupe,
+        },
+        ...(embedded ? [SqliteWriter] : []),
         ...services,
       ],
       exports: [HistoryStore, SendDedupe, ...services],

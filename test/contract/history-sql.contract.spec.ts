@@ -1,7 +1,9 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { runMigrationsLocked } from '../../src/database/run-migrations';
+import { SqliteWriter } from '../../src/database/sqlite-writer';
 import { SqlHistoryStore } from '../../src/messaging/history/sql-history.store';
+import { SqliteHistoryStore } from '../../src/messaging/history/sqlite-history.store';
 import { tempDataDir } from '../support/app';
 import { describeWith } from '../support/services';
 import { historyContract } from './history.contract';
@@ -16,6 +18,15 @@ async function sqlStore(databaseUrl?: string) {
 
 describe('history contract: SQL adapter on embedded SQLite', () => {
   historyContract(() => sqlStore());
+});
+
+describe('history contract: SQLite adapter with group commit', () => {
+  historyContract(async () => {
+    const ds = await new DataSource(
+      dataSourceOptions({ dataDir: tempDataDir(), migrateOnStart: false }),
+    ).initialize();
+    return { store: new SqliteHistoryStore(new SqliteWriter(ds)), close: () => ds.destroy() };
+  });
 });
 
 describeWith(['postgres'], 'history contract: SQL adapter on Postgres', ({ postgres }) => {

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { SqliteWriter } from '../../database/sqlite-writer';
+import { DEDUPE_TTL_MS, SendDedupe, SendRef } from './send-dedupe';
+
+const pad = (id: string) => id.padStart(20, '0');
+const unpad = (id: string) => id.replace(/^0+(?=\d)/, '');
+
+const SQL = {
+  claim:
+    'INSERT INTO send_dedupe (sender_id, client_msg_id, message_id, channel_id, created_at) VALUES (?, ?, ?, ?, ?) ' +
+    // An expired binding is taken over; a live one stays.
+    'ON CONFLICT (sender_id, client_msg_id) DO UPDATE SET message_id = excluded.message_id, channel_id = excluded.channel_id, ' +
+    'created_at = excluded.created_at WHERE send_dedupe.created_at < ?',
+  read: 'SELECT message_id, channel_id, created_at FROM send_dedupe WHERE sender_id = ? AND client_msg_id = ?',
+  sweep: 'DELETE FROM send_dedupe WHERE created_at < ?',
+};
+
+/** Embedded dedupe: the claim joins the same group commit as the message it guards. */
+@Injectable()
+export class SqliteSendDedupe extends SendDedupe {
+  private lastSweep = 0;
+
+  constructor(private readonly sqlite: SqliteWriter) {
+    super();
+  }
+
+  claim(senderId: string, clientMsgId: string, candidate: SendRef): Promise<SendRef> {
+    const now = Date.now();
+    const sweep = now - this.lastSweep > 60_000;
+    if (sweep) this.lastSweep = now;
+    return this.sqlite.write(() => {
+      if (sweep) this.sqlite.statement(SQL.sweep).run(now - DEDUPE_TTL_MS);
+      const created = Date.parse(candidate.createdAt);
+      this.sqlite
+        .statement(SQL.claim)
+        .run(senderId, clientMsgId, pad(candidate.id), candidate.channelId, created, now - DEDUPE_TTL_MS);
+      const row = this.sqlite.statement(SQL.read).get(senderId, clientMsgId) as {
+        message_id: string;
+        channel_id: string;
+        created_at: number;
+      };
+      return {
+        id: unpad(row.message_id),
+        channelId: row.channel_id,
+        createdAt: new Date(Number(row.created_at)).toISOString(),
+      };
+    });
+  }
+}

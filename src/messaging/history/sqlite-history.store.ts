@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { SqliteWriter } from '../../database/sqlite-writer';
+import type { Message } from '../message';
+import { bucketOf, HistoryStore } from './history.store';
+
+const pad = (id: string) => id.padStart(20, '0');
+const unpad = (id: string) => id.replace(/^0+(?=\d)/, '');
+const COLUMNS = 'message_id, channel_id, channel_type, sender_id, content, client_msg_id, created_at';
+
+interface Row {
+  message_id: string;
+  channel_id: string;
+  channel_type: string;
+  sender_id: string;
+  content: string;
+  client_msg_id: string;
+  created_at: number;
+}
+
+const SQL = {
+  insertMessage:
+    'INSERT OR IGNORE INTO messages_by_channel (channel_id, message_id, bucket, channel_type, sender_id, content, client_msg_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  insertInbox:
+    'INSERT OR IGNORE INTO inbox_by_user (user_id, message_id, bucket, channel_id, channel_type, sender_id, content, client_msg_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  get: `SELECT ${COLUMNS} FROM messages_by_channel WHERE channel_id = ? AND message_id = ?`,
+  channelPage: `SELECT ${COLUMNS} FROM messages_by_channel WHERE channel_id = ? AND message_id < ? ORDER BY message_id DESC LIMIT ?`,
+  inboxPage: `SELECT ${COLUMNS} FROM inbox_by_user WHERE user_id = ? AND message_id > ? ORDER BY message_id ASC LIMIT ?`,
+};
+
+/**
+ * The embedded history adapter: the same tables as the SQL adapter (the schema comes from the entities),
+ * written through SqliteWriter's group commit with prepared statements, read directly.
+ */
+@Injectable()
+export class SqliteHistoryStore extends HistoryStore {
+  constructor(private readonly sqlite: SqliteWriter) {
+    super();
+  }
+
+  saveMessage(m: Message): Promise<void> {
+    return this.sqlite.write(() => {
+      this.sqlite
+        .statement(SQL.insertMessage)
+        .run(
+          m.channelId,
+          pad(m.id),
+          bucketOf(m.id),
+          m.channelType,
+          m.senderId,
+          m.content,
+          m.clientMsgId,
+          Date.parse(m.createdAt),
+        );
+    });
+  }
+
+  addToInboxes(userIds: readonly string[], m: Message): Promise<void> {
+    if (!userIds.length) return Promise.resolve();
+    const params = [
+      pad(m.id),
+      bucketOf(m.id),
+      m.channelId,
+      m.channelType,
+      m.senderId,
+      m.content,
+      m.clientMsgId,
+      Date.parse(m.createdAt),
+    ];
+    return this.sqlite.write(() => {
+      const insert = this.sqlite.statement(SQL.insertInbox);
+      for (const userId of userIds) insert.run(userId, ...params);
+    });
+  }
+
+  async getMessage(channelId: string, id: string): Promise<Message | null> {
+    const row = this.sqlite.statement(SQL.get).get(channelId, pad(id)) as Row | undefined;
+    return row ? toMessage(row) : null;
+  }
+
+  async channelPage(channelId: string, before: string | undefined, limit: number): Promise<Message[]> {
+    const upper = before === undefined ? '99999999999999999999' : pad(before);
+    return (this.sqlite.statement(SQL.channelPage).all(channelId, upper, limit) as Row[]).map(toMessage);
+  }
+
+  async inboxAfter(userId: string, after: string | undefined, limit: number): Promise<Message[]> {
+    const lower = after === undefined ? '' : pad(after);
+    return (this.sqlite.statement(SQL.inboxPage).all(userId, lower, limit) as Row[]).map(toMessage);
+  }
+}
+
+function toMessage(r: Row): Message {
+  return {
+    id: unpad(r.message_id),
+    channelId: r.channel_id,
+    channelType: r.channel_type === 'group' ? 'group' : 'dm',
+    senderId: r.sender_id,
+    content: r.content,
+    clientMsgId: r.client_msg_id,
+    createdAt: new Date(Number(r.created_at)).toISOString(),
+  };
+}

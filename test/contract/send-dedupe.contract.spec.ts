@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../../src/config/app-config';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { runMigrationsLocked } from '../../src/database/run-migrations';
+import { SqliteWriter } from '../../src/database/sqlite-writer';
+import { RedisSendDedupe } from '../../src/messaging/dedupe/redis-send-dedupe';
+import { SendDedupe, SendRef } from '../../src/messaging/dedupe/send-dedupe';
+import { SqlSendDedupe } from '../../src/messaging/dedupe/sql-send-dedupe';
+import { SqliteSendDedupe } from '../../src/messaging/dedupe/sqlite-send-dedupe';
+import { RedisService } from '../../src/redis/redis.service';
+import { TEST_JWT_SECRET, tempDataDir } from '../support/app';
+import { describeWith } from '../support/services';
+
+/** The dedupe port's contract: the first claim of (sender, clientMsgId) wins, for 24 h, whatever comes later. */
+function dedupeContract(open: () => Promise<{ dedupe: SendDedupe; close(): Promise<void> }>): void {
+  let dedupe: SendDedupe;
+  let close: () => Promise<void>;
+  beforeAll(async () => ({ dedupe, close } = await open()));
+  afterAll(() => close());
+
+  const ref = (id: string, channelId = 'dm:a:b'): SendRef => ({
+    id,
+    channelId,
+    createdAt: new Date().toISOString(),
+  });
+
+  it('binds a clientMsgId to the first candidate and answers later claims with it', async () => {
+    const sender = randomUUID();
+    const first = ref('1000', 'dm:x:y');
+    expect(await dedupe.claim(sender, 'c1', first)).toEqual(first);
+    expect(await dedupe.claim(sender, 'c1', ref('2000'))).toEqual(first);
+  });
+
+  it('keeps senders and clientMsgIds apart', async () => {
+    const [s1, s2] = [randomUUID(), randomUUID()];
+    expect((await dedupe.claim(s1, 'same', ref('1'))).id).toBe('1');
+    expect((await dedupe.claim(s2, 'same', ref('2'))).id).toBe('2');
+    expect((await dedupe.claim(s1, 'other', ref('3'))).id).toBe('3');
+  });
+
+  it('lets exactly one of many concurrent claims win', async () => {
+    const sender = randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => dedupe.claim(sender, 'race', ref(String(100 + i)))),
+    );
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+  });
+}
+
+async function relational(databaseUrl?: string) {
+  const ds = await new DataSource(
+    dataSourceOptions({ databaseUrl, dataDir: tempDataDir(), migrateOnStart: false }),
+  ).initialize();
+  await runMigrationsLocked(ds);
+  return ds;
+}
+
+describe('send dedupe contract: embedded SQLite (group commit)', () => {
+  dedupeContract(async () => {
+    const ds = await relational();
+    return { dedupe: new SqliteSendDedupe(new SqliteWriter(ds)), close: () => ds.destroy() };
+  });
+});
+
+describeWith(['postgres'], 'send dedupe contract: Postgres', ({ postgres }) => {
+  dedupeContract(async () => {
+    const ds = await relational(postgres);
+    return { dedupe: new SqlSendDedupe(ds), close: () => ds.destroy() };
+  });
+});
+
+describeWith(['redis'], 'send dedupe contract: Redis', ({ redis }) => {
+  dedupeContract(async () => {
+    const service = new RedisService(
+      loadConfig({ REDIS_URL: redis, JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: tempDataDir() }),
+    );
+    return { dedupe: new RedisSendDedupe(service), close: () => service.onApplicationShutdown() };
+  });
+});
