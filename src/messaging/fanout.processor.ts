@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service';
 import { JobQueue } from '../queue/job-queue';
 import { GroupFanoutService } from './group-fanout.service';
 
@@ -8,12 +9,15 @@ export class FanoutProcessor implements OnModuleInit {
   constructor(
     private readonly queue: JobQueue,
     private readonly fanout: GroupFanoutService,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
     this.queue.registerProcessor(
       'fanout',
-      (job) => this.fanout.fanoutById(job.channelId, job.messageId, job.exceptSocketId),
+      this.metrics.timed('fanout', (job) =>
+        this.fanout.fanoutById(job.channelId, job.messageId, job.exceptSocketId),
+      ),
       { concurrency: 16 },
     );
   }

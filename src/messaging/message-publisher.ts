@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service';
 import { RealtimeEmitter, userRoom } from '../realtime/realtime-emitter';
 import type { Message } from './message';
 
@@ -9,9 +10,13 @@ import type { Message } from './message';
  */
 @Injectable()
 export class MessagePublisher {
-  constructor(private readonly realtime: RealtimeEmitter) {}
+  constructor(
+    private readonly realtime: RealtimeEmitter,
+    private readonly metrics: MetricsService,
+  ) {}
 
   publish(userIds: readonly string[], message: Message, exceptSocketId?: string): void {
     this.realtime.emit(userIds.map(userRoom), 'message:new', message, exceptSocketId);
+    this.metrics.messagesDelivered.inc({ channel_type: message.channelType }, userIds.length);
   }
 }

@@ -11,6 +11,8 @@ export class MetricsService {
   readonly messagesSent: Counter<'channel_type'>;
   readonly sendToAck: Histogram;
   readonly socketErrors: Counter<'event' | 'code'>;
+  readonly messagesDelivered: Counter<'channel_type'>;
+  readonly jobDuration: Histogram<'queue' | 'outcome'>;
 
   constructor(config: AppConfig) {
     this.registry.setDefaultLabels({ roles: [...config.roles].join(',') });
@@ -38,11 +40,41 @@ export class MetricsService {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
+    this.messagesDelivered = new Counter({
+      name: 'chat_messages_delivered_total',
+      help: 'message:new deliveries published, one per recipient user (each reaches all their devices)',
+      labelNames: ['channel_type'],
+      registers: [this.registry],
+    });
+    this.jobDuration = new Histogram({
+      name: 'chat_job_duration_seconds',
+      help: 'Queue job runs by queue and outcome (ok, failed: a failed run is retried until its attempts are used)',
+      labelNames: ['queue', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
     this.socketErrors = new Counter({
       name: 'chat_socket_errors_total',
       help: 'Socket.IO events answered with an error',
       labelNames: ['event', 'code'],
       registers: [this.registry],
     });
+  }
+
+  /** Wraps a job processor so each run is timed and counted by outcome. */
+  timed<A extends unknown[]>(
+    queue: string,
+    fn: (...args: A) => Promise<void>,
+  ): (...args: A) => Promise<void> {
+    return async (...args: A) => {
+      const end = this.jobDuration.startTimer({ queue });
+      try {
+        await fn(...args);
+        end({ outcome: 'ok' });
+      } catch (e) {
+        end({ outcome: 'failed' });
+        throw e;
+      }
+    };
   }
 }

@@ -167,6 +167,18 @@ describe.each(e2eStacks('admin e2e', { cassandra: false }))('admin API ($name)',
       expect.objectContaining({ url: app.url, health: 'passing', connections: expect.any(Number) }),
     ]);
     expect(stats.connections).toBeGreaterThanOrEqual(2);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    for (const name of [
+      'chat_socket_connections',
+      'chat_messages_sent_total',
+      'chat_messages_delivered_total',
+      'chat_send_to_ack_seconds_bucket',
+      'chat_queue_jobs{',
+      'chat_users_online',
+    ]) {
+      expect(metrics).toContain(name);
+    }
+    expect(metrics).not.toContain('counted'); // no message text in metrics
     const { at } = await admin.http.call<{ at: string }>('POST', '/api/admin/announcements', {
       text: 'maintenance at 22:00',
     });
