@@ -21,6 +21,10 @@ import { MessagingModule } from './messaging/messaging.module';
 import { PresenceHttpModule } from './presence/presence-http.module';
 import { PresenceRoleModule } from './presence/presence-role.module';
 import { PresenceStoreModule } from './presence/presence.module';
+import { DevicesHttpModule } from './devices/devices-http.module';
+import { NotificationWorkerModule } from './notification/notification-worker.module';
+import { NotificationModule } from './notification/notification.module';
+import { notificationOverridesFrom } from './notification/notification.options';
 import { QUEUE_NAMES } from './queue/job-catalogue';
 import { QueueModule } from './queue/queue.module';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -43,13 +47,14 @@ export class AppModule {
       IdsModule.forRoot(config),
       // Any role may enqueue; only the worker role (or all) consumes, and it must consume every queue.
       QueueModule.forRoot(config, {
-        requiredProcessors: ['fanout'],
+        requiredProcessors: ['fanout', 'push'],
         lockDurationMs: config.jobs.lockMs,
         stalledIntervalMs: config.jobs.stalledIntervalMs,
         retry: Object.fromEntries(
           QUEUE_NAMES.map((q) => [q, { attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs }]),
         ),
       }),
+      NotificationModule.forRoot(config, notificationOverridesFrom(config)),
       RealtimeModule.forRoot(config),
       PresenceStoreModule.forRoot(config),
       MetricsModule,
@@ -72,11 +77,12 @@ export class AppModule {
         PresenceHttpModule,
         DiscoveryHttpModule,
         AdminHttpModule,
+        DevicesHttpModule,
       );
     }
     if (config.hasRole('chat')) imports.push(ChatGatewayModule, DiscoveryRegistrationModule);
     if (config.hasRole('presence')) imports.push(PresenceRoleModule);
-    if (config.hasRole('worker')) imports.push(MessagingWorkerModule);
+    if (config.hasRole('worker')) imports.push(MessagingWorkerModule, NotificationWorkerModule);
     return { module: AppModule, imports };
   }
 }

@@ -39,18 +39,31 @@ export class AppConfig {
   readonly sendRate!: { perSecond: number; burst: number };
   /** A killed worker's job runs again after about lockMs + stalledIntervalMs. */
   readonly jobs!: { attempts: number; backoffMs: number; lockMs: number; stalledIntervalMs: number };
+  readonly push!: {
+    collapseWindowMs: number;
+    previewLength: number;
+    hideContent: boolean;
+    ttlSeconds: number;
+    requestTimeoutMs: number;
+    allowLoopbackHttp: boolean;
+    vapid?: { publicKey: string; subject?: string };
+    fcm?: { serviceAccountFile: string; url?: string };
+    apns?: { keyFile: string; keyId: string; teamId: string; topic: string; url?: string };
+  };
   readonly logLevel!: string;
   readonly testHooks!: boolean;
   declare readonly jwtSecret: string;
   declare readonly consulToken: string | undefined;
+  declare readonly vapidPrivateKey: string | undefined;
 
   constructor(
-    fields: Omit<AppConfig, 'hasRole' | 'isDistributed' | 'jwtSecret' | 'consulToken'>,
-    secrets: { jwtSecret: string; consulToken?: string },
+    fields: Omit<AppConfig, 'hasRole' | 'isDistributed' | 'jwtSecret' | 'consulToken' | 'vapidPrivateKey'>,
+    secrets: { jwtSecret: string; consulToken?: string; vapidPrivateKey?: string },
   ) {
     Object.assign(this, fields);
     Object.defineProperty(this, 'jwtSecret', { value: secrets.jwtSecret, enumerable: false });
     Object.defineProperty(this, 'consulToken', { value: secrets.consulToken, enumerable: false });
+    Object.defineProperty(this, 'vapidPrivateKey', { value: secrets.vapidPrivateKey, enumerable: false });
   }
 
   hasRole(role: Role): boolean {
@@ -142,11 +155,51 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         lockMs: e.JOB_LOCK_MS,
         stalledIntervalMs: e.JOB_STALLED_INTERVAL_MS,
       },
+      push: pushSettings(e),
       logLevel: e.LOG_LEVEL,
       testHooks: e.CHAT_TEST_HOOKS,
     },
-    { jwtSecret, consulToken: e.CONSUL_TOKEN || undefined },
+    {
+      jwtSecret,
+      consulToken: e.CONSUL_TOKEN || undefined,
+      vapidPrivateKey: e.VAPID_PRIVATE_KEY || undefined,
+    },
   );
+}
+
+function pushSettings(e: ReturnType<typeof envSchema.parse>): AppConfig['push'] {
+  if (Boolean(e.VAPID_PUBLIC_KEY) !== Boolean(e.VAPID_PRIVATE_KEY)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY: set both or neither',
+    );
+  }
+  const apnsParts = [e.APNS_KEY_FILE, e.APNS_KEY_ID, e.APNS_TEAM_ID, e.APNS_TOPIC];
+  if (apnsParts.some(Boolean) && !apnsParts.every(Boolean)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  APNS_KEY_FILE, APNS_KEY_ID, APNS_TEAM_ID, APNS_TOPIC: set all four or none',
+    );
+  }
+  return {
+    collapseWindowMs: e.PUSH_COLLAPSE_WINDOW_MS,
+    previewLength: e.PUSH_PREVIEW_LENGTH,
+    hideContent: e.PUSH_HIDE_CONTENT,
+    ttlSeconds: e.PUSH_TTL_SECONDS,
+    requestTimeoutMs: e.PUSH_REQUEST_TIMEOUT_MS,
+    allowLoopbackHttp: e.PUSH_ALLOW_LOOPBACK_HTTP,
+    vapid: e.VAPID_PUBLIC_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, subject: e.VAPID_SUBJECT } : undefined,
+    fcm: e.FCM_SERVICE_ACCOUNT_FILE
+      ? { serviceAccountFile: e.FCM_SERVICE_ACCOUNT_FILE, url: e.FCM_URL }
+      : undefined,
+    apns: e.APNS_KEY_FILE
+      ? {
+          keyFile: e.APNS_KEY_FILE,
+          keyId: e.APNS_KEY_ID!,
+          teamId: e.APNS_TEAM_ID!,
+          topic: e.APNS_TOPIC!,
+          url: e.APNS_URL,
+        }
+      : undefined,
+  };
 }
 
 /** Embedded mode generates its signing secret once, so restarts keep tokens valid. */

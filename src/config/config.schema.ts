@@ -126,6 +126,26 @@ export const envSchema = z.object({
   JOB_BACKOFF_MS: int(1000, 10, 3600000),
   JOB_LOCK_MS: int(10000, 500, 600000),
   JOB_STALLED_INTERVAL_MS: int(5000, 200, 600000),
+  PUSH_COLLAPSE_WINDOW_MS: int(2000, 0, 3600000),
+  PUSH_PREVIEW_LENGTH: int(100, 0, 500),
+  PUSH_HIDE_CONTENT: bool(false),
+  PUSH_TTL_SECONDS: int(86400, 0, 2419200),
+  PUSH_REQUEST_TIMEOUT_MS: int(10000, 100, 120000),
+  PUSH_ALLOW_LOOPBACK_HTTP: bool(false),
+  VAPID_PUBLIC_KEY: z.string().trim().optional(),
+  VAPID_PRIVATE_KEY: z.string().trim().optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || /^(mailto:|https:\/\/)/.test(v), 'must start with mailto: or https://'),
+  FCM_SERVICE_ACCOUNT_FILE: z.string().trim().optional(),
+  FCM_URL: optionalUrl(['http', 'https']),
+  APNS_KEY_FILE: z.string().trim().optional(),
+  APNS_KEY_ID: z.string().trim().optional(),
+  APNS_TEAM_ID: z.string().trim().optional(),
+  APNS_TOPIC: z.string().trim().optional(),
+  APNS_URL: optionalUrl(['http', 'https']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CHAT_TEST_HOOKS: bool(false),
 });

@@ -4,6 +4,7 @@ import { GroupsRepository } from '../groups/groups.repository';
 import { HistoryStore } from './history/history.store';
 import type { Message } from './message';
 import { MessagePublisher } from './message-publisher';
+import { OfflinePush } from './offline-push.service';
 
 /**
  * Fan-out on write for a group message: every current member who may see it (joined before it was sent)
@@ -25,6 +26,7 @@ export class GroupFanoutService {
     private readonly history: HistoryStore,
     private readonly publisher: MessagePublisher,
     private readonly config: AppConfig,
+    private readonly offlinePush: OfflinePush,
   ) {}
 
   async fanout(message: Message, exceptSocketId?: string): Promise<string[]> {
@@ -39,6 +41,7 @@ export class GroupFanoutService {
     }
     await this.history.addToInboxes(members, message);
     this.publisher.publish(members, message, exceptSocketId);
+    this.offlinePush.notify(members, message);
     return members;
   }
 

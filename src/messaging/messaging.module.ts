@@ -15,6 +15,7 @@ import { SqliteHistoryStore } from './history/sqlite-history.store';
 import { SqliteWriter } from '../database/sqlite-writer';
 import { SqliteSendDedupe } from './dedupe/sqlite-send-dedupe';
 import { MessagePublisher } from './message-publisher';
+import { OfflinePush } from './offline-push.service';
 import { ReadMessagesService } from './read-messages.service';
 import { SendMessageService } from './send-message.service';
 
@@ -30,6 +31,7 @@ export class MessagingModule {
       ChannelAccess,
       ReadMessagesService,
       MessagePublisher,
+      OfflinePush,
       GroupFanoutService,
       SendMessageService,
     ];

@@ -11,6 +11,7 @@ import { GroupFanoutService } from './group-fanout.service';
 import { HistoryStore } from './history/history.store';
 import { contentLength, MAX_CONTENT_CHARS, Message } from './message';
 import { MessagePublisher } from './message-publisher';
+import { OfflinePush } from './offline-push.service';
 import type { SendMessageDto } from './messaging.dto';
 
 export interface SendContext {
@@ -42,6 +43,7 @@ export class SendMessageService {
     private readonly queue: JobQueue,
     private readonly config: AppConfig,
     private readonly rate: MessageRate,
+    private readonly offlinePush: OfflinePush,
   ) {}
 
   /** Returns the stored message, or undefined when the test hook swallowed the ack. */
@@ -78,6 +80,7 @@ export class SendMessageService {
       ]);
       if (this.swallowed(ctx.userId, input.clientMsgId)) return undefined;
       this.publisher.publish(channel.memberIds, message, ctx.socketId);
+      this.offlinePush.notify(channel.memberIds, message);
     } else {
       await this.history.saveMessage(message);
       if (this.swallowed(ctx.userId, input.clientMsgId)) return undefined;

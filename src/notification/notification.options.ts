@@ -123,3 +123,19 @@ function vapidOptions(config: AppConfig, given: NotificationOverrides['vapid']):
   if (config.databaseUrl || config.redisUrl) return undefined;
   return { ...embeddedVapidKeys(config.dataDir), subject };
 }
+
+/** The push settings of the environment (AppConfig.push) as module overrides. */
+export function notificationOverridesFrom(config: AppConfig): NotificationOverrides {
+  const p = config.push;
+  return {
+    collapseWindowMs: p.collapseWindowMs,
+    previewLength: p.previewLength,
+    hideContent: p.hideContent,
+    ttlSeconds: p.ttlSeconds,
+    requestTimeoutMs: p.requestTimeoutMs,
+    allowLoopbackHttp: p.allowLoopbackHttp,
+    vapid: p.vapid && config.vapidPrivateKey ? { ...p.vapid, privateKey: config.vapidPrivateKey } : undefined,
+    fcm: p.fcm,
+    apns: p.apns,
+  };
+}

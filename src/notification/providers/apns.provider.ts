@@ -46,7 +46,9 @@ export class ApnsProvider extends PushProvider {
     try {
       this.key = createPrivateKey(readFileSync(options.keyFile, 'utf8'));
     } catch (e) {
-      throw new Error(`APNS_KEY_FILE ${options.keyFile}: cannot read the .p8 key (${(e as Error).message})`);
+      throw new Error(`APNS_KEY_FILE ${options.keyFile}: cannot read the .p8 key (${(e as Error).message})`, {
+        cause: e,
+      });
     }
     if (this.key.asymmetricKeyType !== 'ec') throw new Error('APNS_KEY_FILE: not an EC (P-256) key');
   }

@@ -20,7 +20,9 @@ export function loadServiceAccount(file: string, allowLoopbackHttp: boolean): Se
   try {
     json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`FCM_SERVICE_ACCOUNT_FILE ${file}: cannot read it as JSON (${(e as Error).message})`);
+    throw new Error(`FCM_SERVICE_ACCOUNT_FILE ${file}: cannot read it as JSON (${(e as Error).message})`, {
+      cause: e,
+    });
   }
   const str = (k: string) => (typeof json[k] === 'string' && json[k] ? (json[k] as string) : undefined);
   const projectId = str('project_id');
