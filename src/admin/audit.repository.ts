@@ -3,9 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan, Repository } from 'typeorm';
 import { IdGenerator } from '../ids/id-generator';
 import { AuditEntryEntity } from './audit.entity';
-
-const pad = (id: string) => id.padStart(20, '0');
-const unpad = (id: string) => id.replace(/^0+(?=\d)/, '');
+import { padId, unpadId } from '../ids/padded-id';
 
 export interface AuditEntry {
   id: string;
@@ -37,7 +35,7 @@ export class AuditRepository {
   }): Promise<void> {
     // Snowflake ids: the log orders by id, exact even for entries in the same millisecond.
     await this.repo.insert({
-      id: pad(this.ids.next()),
+      id: padId(this.ids.next()),
       ...e,
       createdAt: new Date(),
       details: JSON.stringify(e.details ?? {}),
@@ -47,12 +45,12 @@ export class AuditRepository {
   /** Newest first; `before` is the id of the last entry of the previous page. */
   async list(limit: number, before?: string): Promise<AuditEntry[]> {
     const rows = await this.repo.find({
-      where: before ? { id: LessThan(pad(before)) } : {},
+      where: before ? { id: LessThan(padId(before)) } : {},
       order: { id: 'DESC' },
       take: limit,
     });
     return rows.map((r) => ({
-      id: unpad(r.id),
+      id: unpadId(r.id),
       at: r.createdAt.toISOString(),
       actorId: r.actorId,
       action: r.action,

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { GroupEntity, GroupMemberEntity, GroupRole, MAX_GROUP_MEMBERS } from './group.entities';
+import { padId, unpadId } from '../ids/padded-id';
 
 export interface GroupMember {
   userId: string;
@@ -19,9 +20,6 @@ export interface Group {
   createdAt: Date;
   members: GroupMember[];
 }
-
-const pad = (id: string) => id.padStart(20, '0');
-const unpad = (id: string) => id.replace(/^0+(?=\d)/, '');
 
 /** Thrown when an add would take a group past MAX_GROUP_MEMBERS. */
 export class GroupFull extends Error {}
@@ -125,7 +123,7 @@ export class GroupsRepository {
     const added: string[] = [];
     for (const userId of fresh) {
       try {
-        await this.members.insert({ groupId, userId, role: role(userId), visibleFrom: pad(visibleFrom) });
+        await this.members.insert({ groupId, userId, role: role(userId), visibleFrom: padId(visibleFrom) });
         added.push(userId);
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
@@ -177,5 +175,5 @@ export class GroupsRepository {
 }
 
 function toMember(m: GroupMemberEntity): GroupMember {
-  return { userId: m.userId, role: m.role, visibleFrom: unpad(m.visibleFrom), joinedAt: m.joinedAt };
+  return { userId: m.userId, role: m.role, visibleFrom: unpadId(m.visibleFrom), joinedAt: m.joinedAt };
 }

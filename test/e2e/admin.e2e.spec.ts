@@ -1,24 +1,10 @@
+import { until } from '../support/wait';
 import { ChatSocket } from '../../src/client';
 import type { ChatMessage } from '../../src/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
 import { aDevice, aUser, Inbox, TestUser, uniqueName } from '../support/builders';
 
 const ADMIN = uniqueName('root_');
-
-async function until<T>(
-  probe: () => Promise<T>,
-  ok: (v: T) => boolean,
-  ms: number,
-  what: string,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(e2eStacks('admin e2e', { cassandra: false }))('admin API ($name)', ({ name, env }) => {
   let app: RunningApp;

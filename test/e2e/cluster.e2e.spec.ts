@@ -1,22 +1,8 @@
+import { until } from '../support/wait';
 import { ChatHttpClient, ChatMessage, ChatSocket, PresenceUpdate } from '../../src/client';
 import { Cluster, startCluster } from '../support/cluster';
 import { aUser, Inbox, TestUser } from '../support/builders';
 import { describeWith } from '../support/services';
-
-async function until<T>(
-  probe: () => Promise<T> | T,
-  ok: (v: T) => boolean,
-  ms: number,
-  what: string,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface Device {
   socket: ChatSocket;

@@ -1,3 +1,4 @@
+import { until } from '../support/wait';
 import { ChatHttpClient, PresenceUpdate } from '../../src/client';
 import { e2eStacks, RunningApp, startApp, TEST_JWT_SECRET } from '../support/app';
 import { aDevice, aUser, Inbox, TestUser } from '../support/builders';
@@ -29,14 +30,8 @@ async function befriend(a: TestUser, b: TestUser) {
   await b.http.acceptFriend(r.id);
 }
 
-/** Waits until `pred` holds, polling the collected events; fails after `ms`. */
-async function until(pred: () => boolean, ms: number, what: string) {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits until `pred` holds over the collected events. */
+const eventually = (pred: () => boolean, ms: number, what: string) => until(pred, (v) => v, ms, what);
 
 /** Proving that something does NOT happen needs time to pass: wait past timeout + sweep. */
 const pastTimeout = () => new Promise((r) => setTimeout(r, TIMEOUT_MS + 1000));
@@ -63,7 +58,7 @@ describe.each(e2eStacks('presence e2e', { cassandra: false }))('presence ($name)
     const watcher = await device(b);
     const started = Date.now();
     await device(a);
-    await until(() => watcher.of(a.user.id).includes('online'), 1000, 'online update');
+    await eventually(() => watcher.of(a.user.id).includes('online'), 1000, 'online update');
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await b.http.presence([a.user.id, stranger.user.id])).toEqual([
       { userId: a.user.id, status: 'online', lastActiveAt: expect.any(String) },
@@ -77,7 +72,7 @@ describe.each(e2eStacks('presence e2e', { cassandra: false }))('presence ($name)
     await befriend(a, b);
     const watcher = await device(b);
     const first = await device(a);
-    await until(() => watcher.of(a.user.id).includes('online'), 1000, 'online');
+    await eventually(() => watcher.of(a.user.id).includes('online'), 1000, 'online');
     first.close();
     await device(a);
     await pastTimeout();
@@ -90,12 +85,12 @@ describe.each(e2eStacks('presence e2e', { cassandra: false }))('presence ($name)
     const watcher = await device(b);
     const strangerDevice = await device(stranger);
     const [phone, laptop] = [await device(a), await device(a)];
-    await until(() => watcher.of(a.user.id).includes('online'), 1000, 'online');
+    await eventually(() => watcher.of(a.user.id).includes('online'), 1000, 'online');
     phone.close();
     await pastTimeout();
     expect(watcher.of(a.user.id)).not.toContain('offline');
     laptop.close();
-    await until(() => watcher.of(a.user.id).includes('offline'), TIMEOUT_MS + 2000, 'offline');
+    await eventually(() => watcher.of(a.user.id).includes('offline'), TIMEOUT_MS + 2000, 'offline');
     expect(watcher.of(a.user.id).filter((s) => s === 'offline')).toHaveLength(1);
     expect(strangerDevice.of(a.user.id)).toEqual([]);
     const [now] = await b.http.presence([a.user.id]);
@@ -107,13 +102,17 @@ describe.each(e2eStacks('presence e2e', { cassandra: false }))('presence ($name)
     const da = await device(a);
     const db = await device(b);
     await befriend(a, b);
-    await until(
+    await eventually(
       () => db.of(a.user.id).includes('online') && da.of(b.user.id).includes('online'),
       1000,
       'current status',
     );
     da.close();
-    await until(() => db.of(a.user.id).includes('offline'), TIMEOUT_MS + 2000, 'offline after befriending');
+    await eventually(
+      () => db.of(a.user.id).includes('offline'),
+      TIMEOUT_MS + 2000,
+      'offline after befriending',
+    );
     await b.http.removeFriend(a.user.id);
     await device(a);
     await pastTimeout();
@@ -139,11 +138,11 @@ describeWith(['postgres', 'redis'], 'presence across processes', ({ postgres, re
       await befriend(a, b);
       watcher = await liveDevice(p2.url, b);
       const held = await liveDevice(p1.url, a);
-      await until(() => watcher!.of(a.user.id).includes('online'), 2000, 'online across nodes');
+      await eventually(() => watcher!.of(a.user.id).includes('online'), 2000, 'online across nodes');
       await p1.kill('SIGKILL');
       held.close();
       const killedAt = Date.now();
-      await until(
+      await eventually(
         () => watcher!.of(a.user.id).includes('offline'),
         TIMEOUT_MS + 5000,
         'offline after SIGKILL',

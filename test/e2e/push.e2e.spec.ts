@@ -8,7 +8,7 @@ import { e2eStacks, RunningApp, startApp } from '../support/app';
 import { aDevice, aUser, TestUser, uniqueName } from '../support/builders';
 import { ApnsStandin } from '../support/push/apns-standin';
 import { FcmStandin } from '../support/push/fcm-standin';
-import { atLeast } from '../support/push/wait';
+import { atLeast } from '../support/wait';
 import { LocalWebPushService } from '../support/push/web-push-service';
 import { generateVAPIDKeys } from 'web-push';
 

@@ -3,9 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan, Repository } from 'typeorm';
 import { SendDedupeRow } from '../message.entities';
 import { DEDUPE_TTL_MS, SendDedupe, SendRef } from './send-dedupe';
-
-const pad = (id: string) => id.padStart(20, '0');
-const unpad = (id: string) => id.replace(/^0+(?=\d)/, '');
+import { padId, unpadId } from '../../ids/padded-id';
 
 @Injectable()
 export class SqlSendDedupe extends SendDedupe {
@@ -26,7 +24,7 @@ export class SqlSendDedupe extends SendDedupe {
       .values({
         senderId,
         clientMsgId,
-        messageId: pad(candidate.id),
+        messageId: padId(candidate.id),
         channelId: candidate.channelId,
         createdAt: Date.parse(candidate.createdAt),
       })
@@ -38,12 +36,12 @@ export class SqlSendDedupe extends SendDedupe {
       // An expired binding: the clientMsgId may be reused, so this send takes it over.
       await this.repo.update(
         { senderId, clientMsgId },
-        { messageId: pad(candidate.id), channelId: candidate.channelId, createdAt: now },
+        { messageId: padId(candidate.id), channelId: candidate.channelId, createdAt: now },
       );
       return candidate;
     }
     return {
-      id: unpad(row.messageId),
+      id: unpadId(row.messageId),
       channelId: row.channelId,
       createdAt: new Date(createdAt).toISOString(),
     };

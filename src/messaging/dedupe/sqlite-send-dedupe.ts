@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqliteWriter } from '../../database/sqlite-writer';
 import { DEDUPE_TTL_MS, SendDedupe, SendRef } from './send-dedupe';
-
-const pad = (id: string) => id.padStart(20, '0');
-const unpad = (id: string) => id.replace(/^0+(?=\d)/, '');
+import { padId, unpadId } from '../../ids/padded-id';
 
 const SQL = {
   claim:
@@ -33,14 +31,14 @@ export class SqliteSendDedupe extends SendDedupe {
       const created = Date.parse(candidate.createdAt);
       this.sqlite
         .statement(SQL.claim)
-        .run(senderId, clientMsgId, pad(candidate.id), candidate.channelId, created, now - DEDUPE_TTL_MS);
+        .run(senderId, clientMsgId, padId(candidate.id), candidate.channelId, created, now - DEDUPE_TTL_MS);
       const row = this.sqlite.statement(SQL.read).get(senderId, clientMsgId) as {
         message_id: string;
         channel_id: string;
         created_at: number;
       };
       return {
-        id: unpad(row.message_id),
+        id: unpadId(row.message_id),
         channelId: row.channel_id,
         createdAt: new Date(Number(row.created_at)).toISOString(),
       };

@@ -4,9 +4,7 @@ import { DataSource, LessThan, MoreThan, Repository } from 'typeorm';
 import type { Message } from '../message';
 import { ChannelMessageRow, InboxRow } from '../message.entities';
 import { bucketOf, HistoryStore } from './history.store';
-
-const pad = (id: string) => id.padStart(20, '0');
-const unpad = (id: string) => id.replace(/^0+(?=\d)/, '');
+import { padId, unpadId } from '../../ids/padded-id';
 
 /**
  * History in the relational store (embedded SQLite, or Postgres when there is no Cassandra). Ids are
@@ -39,13 +37,13 @@ export class SqlHistoryStore extends HistoryStore {
   }
 
   async getMessage(channelId: string, id: string): Promise<Message | null> {
-    const r = await this.channel.findOneBy({ channelId, messageId: pad(id) });
+    const r = await this.channel.findOneBy({ channelId, messageId: padId(id) });
     return r && toMessage(r);
   }
 
   async channelPage(channelId: string, before: string | undefined, limit: number): Promise<Message[]> {
     const rows = await this.channel.find({
-      where: before === undefined ? { channelId } : { channelId, messageId: LessThan(pad(before)) },
+      where: before === undefined ? { channelId } : { channelId, messageId: LessThan(padId(before)) },
       order: { messageId: 'DESC' },
       take: limit,
     });
@@ -54,7 +52,7 @@ export class SqlHistoryStore extends HistoryStore {
 
   async inboxAfter(userId: string, after: string | undefined, limit: number): Promise<Message[]> {
     const rows = await this.inbox.find({
-      where: after === undefined ? { userId } : { userId, messageId: MoreThan(pad(after)) },
+      where: after === undefined ? { userId } : { userId, messageId: MoreThan(padId(after)) },
       order: { messageId: 'ASC' },
       take: limit,
     });
@@ -64,7 +62,7 @@ export class SqlHistoryStore extends HistoryStore {
   private row(m: Message): ChannelMessageRow {
     return {
       channelId: m.channelId,
-      messageId: pad(m.id),
+      messageId: padId(m.id),
       bucket: bucketOf(m.id),
       channelType: m.channelType,
       senderId: m.senderId,
@@ -77,7 +75,7 @@ export class SqlHistoryStore extends HistoryStore {
 
 function toMessage(r: ChannelMessageRow | InboxRow): Message {
   return {
-    id: unpad(r.messageId),
+    id: unpadId(r.messageId),
     channelId: r.channelId,
     channelType: r.channelType === 'group' ? 'group' : 'dm',
     senderId: r.senderId,

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { SqliteWriter } from '../../database/sqlite-writer';
 import type { Message } from '../message';
 import { bucketOf, HistoryStore } from './history.store';
+import { padId, unpadId } from '../../ids/padded-id';
 
-const pad = (id: string) => id.padStart(20, '0');
-const unpad = (id: string) => id.replace(/^0+(?=\d)/, '');
 const COLUMNS = 'message_id, channel_id, channel_type, sender_id, content, client_msg_id, created_at';
 
 interface Row {
@@ -43,7 +42,7 @@ export class SqliteHistoryStore extends HistoryStore {
         .statement(SQL.insertMessage)
         .run(
           m.channelId,
-          pad(m.id),
+          padId(m.id),
           bucketOf(m.id),
           m.channelType,
           m.senderId,
@@ -57,7 +56,7 @@ export class SqliteHistoryStore extends HistoryStore {
   addToInboxes(userIds: readonly string[], m: Message): Promise<void> {
     if (!userIds.length) return Promise.resolve();
     const params = [
-      pad(m.id),
+      padId(m.id),
       bucketOf(m.id),
       m.channelId,
       m.channelType,
@@ -73,24 +72,24 @@ export class SqliteHistoryStore extends HistoryStore {
   }
 
   async getMessage(channelId: string, id: string): Promise<Message | null> {
-    const row = this.sqlite.statement(SQL.get).get(channelId, pad(id)) as Row | undefined;
+    const row = this.sqlite.statement(SQL.get).get(channelId, padId(id)) as Row | undefined;
     return row ? toMessage(row) : null;
   }
 
   async channelPage(channelId: string, before: string | undefined, limit: number): Promise<Message[]> {
-    const upper = before === undefined ? '99999999999999999999' : pad(before);
+    const upper = before === undefined ? '99999999999999999999' : padId(before);
     return (this.sqlite.statement(SQL.channelPage).all(channelId, upper, limit) as Row[]).map(toMessage);
   }
 
   async inboxAfter(userId: string, after: string | undefined, limit: number): Promise<Message[]> {
-    const lower = after === undefined ? '' : pad(after);
+    const lower = after === undefined ? '' : padId(after);
     return (this.sqlite.statement(SQL.inboxPage).all(userId, lower, limit) as Row[]).map(toMessage);
   }
 }
 
 function toMessage(r: Row): Message {
   return {
-    id: unpad(r.message_id),
+    id: unpadId(r.message_id),
     channelId: r.channel_id,
     channelType: r.channel_type === 'group' ? 'group' : 'dm',
     senderId: r.sender_id,
