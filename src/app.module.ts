@@ -28,7 +28,7 @@ import { notificationOverridesFrom } from './notification/notification.options';
 import { QUEUE_NAMES } from './queue/job-catalogue';
 import { QueueModule } from './queue/queue.module';
 import { RealtimeModule } from './realtime/realtime.module';
-import { MetricsModule } from './metrics/metrics.module';
+import { MetricsModule, OpsMetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { UsersHttpModule } from './users/users-http.module';
 
@@ -56,6 +56,7 @@ export class AppModule {
       }),
       NotificationModule.forRoot(config, notificationOverridesFrom(config)),
       RealtimeModule.forRoot(config),
+      OpsMetricsModule,
       PresenceStoreModule.forRoot(config),
       MetricsModule,
       HealthModule,

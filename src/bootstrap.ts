@@ -10,10 +10,15 @@ import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
 /** Builds and starts the app for the roles in `config`; used by main.ts and by the e2e tests. */
-export async function bootstrap(config: AppConfig): Promise<INestApplication> {
+/** `abortOnError: false` makes a start-up failure throw instead of exiting (tests boot many apps in one process). */
+export async function bootstrap(
+  config: AppConfig,
+  opts: { abortOnError?: boolean } = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoles(config), {
     bufferLogs: true,
     bodyParser: false,
+    abortOnError: opts.abortOnError ?? true,
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');

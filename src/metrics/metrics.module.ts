@@ -7,7 +7,11 @@ import { OpsMetrics } from './ops-metrics';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, MessageRate, OpsMetrics],
+  providers: [MetricsService, MessageRate],
   exports: [MetricsService, MessageRate],
 })
 export class MetricsModule {}
+
+/** Gauges over the shared stores (queue depths, users online); loaded by the root module after them. */
+@Module({ providers: [OpsMetrics] })
+export class OpsMetricsModule {}

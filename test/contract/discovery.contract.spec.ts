@@ -293,7 +293,7 @@ async function startDiscoveryApp(standIn: ConsulStandIn, { register }: { registe
         ...(register ? [DiscoveryRegistrationModule] : []),
       ],
     },
-    { logger: false },
+    { logger: false, abortOnError: false },
   );
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new AllExceptionsFilter());

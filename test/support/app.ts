@@ -66,7 +66,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     DATA_DIR: dataDir,
     ...env,
   });
-  const app = await bootstrap(config);
+  const app = await bootstrap(config, { abortOnError: false });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, http: new ChatHttpClient(url), dataDir, close: () => app.close() };
 }

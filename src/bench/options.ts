@@ -1,0 +1,216 @@
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['dm', 'baseline', 'idle', 'sync', 'group'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  scenario: Scenario;
+  /** Target: a running deployment (REST base), its chat nodes, or neither (the bench starts one). */
+  url?: string;
+  chatUrls: string[];
+  cluster: boolean;
+  serverEnv: Record<string, string>;
+  serverNodeArgs: string[];
+  serverPids: number[];
+  profile: boolean;
+  keepData: boolean;
+  workers: number;
+  pairs: number;
+  rate: number | 'max';
+  window: number;
+  durationS: number;
+  warmupS: number;
+  drainS: number;
+  contentSize: number;
+  ackTimeoutS: number;
+  maxInflight: number;
+  compareBaseline: boolean;
+  connections: number;
+  devicesPerUser: number;
+  connectConcurrency: number;
+  heartbeatMs: number;
+  messages: number;
+  pageSize: number;
+  rounds: number;
+  groups: number;
+  members: number;
+  registerConcurrency: number;
+  out?: string;
+  allowLoss: boolean;
+  allowErrors: boolean;
+}
+
+export const USAGE = `Usage: npm run bench -- <scenario> [options]
+
+Scenarios
+  dm         P pairs send to each other at a fixed total rate R (or --rate max) for T seconds
+  baseline   the dm load against a bare Socket.IO relay (no auth, no persistence) the bench starts
+  idle       C authenticated connections held for T seconds: connect rate, server RSS per connection
+  sync       a device is offline while N messages are sent to it, then reconnects and drains them
+  group      G groups of M members, all online, a fixed total rate of group messages
+
+Target (default: the bench starts the embedded server, ROLES=all, in a temp DATA_DIR)
+  --url <http://host:port>      a running deployment instead (REST and, unless --chat-url, sockets)
+  --chat-url <url>              a chat node of that deployment (repeat for several; sockets spread over them)
+  --server-pid <pid>            sample CPU/RSS of a local server process when using --url (repeatable)
+  --cluster                     the multi-role cluster on real services (not built yet)
+  --server-env KEY=VAL          extra env for the started server (repeatable), e.g. DATABASE_URL=...
+  --server-node-args "<args>"   node flags for the started server, e.g. "--max-old-space-size=512"
+  --profile                     CPU-profile the server over the measured window; prints top self time
+  --keep-data                   keep the temp DATA_DIR
+
+Load
+  --workers N          load-generator processes (default 2)
+  --pairs P            dm/baseline pairs (default 50)
+  --rate R|max         total messages/s (dm default 1000, group 10); max = closed loop, --window per sender
+  --window W           messages in flight per sender with --rate max (default 8)
+  --duration T         measured seconds (default 10; idle 30)
+  --warmup S           seconds of load before measuring (default 1; sync/idle 0)
+  --drain S            seconds to wait for late acks and deliveries (default 5)
+  --content-size N     message content in characters (default 100)
+  --ack-timeout S      seconds before a send counts as unanswered (default 10)
+  --max-inflight N     per worker, fixed-rate sends awaiting an ack before sends are skipped (default 20000)
+  --compare-baseline   dm: run baseline first in the same command and report ratios
+  --connections C      idle: connections (default 1000)
+  --devices-per-user D idle: sockets per registered user (default 1)
+  --connect-concurrency N  handshakes in flight per worker (default 50)
+  --heartbeat-ms N     presence:heartbeat per socket (default 10000; 0 = off)
+  --messages N         sync: messages sent while offline (default 10000)
+  --page-size N        sync: page size (default 500, the contract's maximum)
+  --rounds N           sync: offline/drain rounds (default 1)
+  --groups G           group: groups (default 1)
+  --members M          group: members per group incl. owner (default 100)
+  --register-concurrency N  parallel registrations (default 8)
+
+Output
+  --out <file.json>    default bench-results/<scenario>-<timestamp>.json
+  --allow-loss         exit 0 even with lost or duplicate messages
+  --allow-errors       exit 0 even with send errors or failed connections
+`;
+
+export class UsageError extends Error {}
+
+function num(name: string, raw: string | undefined, def: number, min: number, max = Number.MAX_SAFE_INTEGER) {
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}`);
+  return n;
+}
+const int = (name: string, raw: string | undefined, def: number, min: number, max?: number) => {
+  const n = num(name, raw, def, min, max);
+  if (!Number.isInteger(n)) throw new UsageError(`--${name} must be a whole number`);
+  return n;
+};
+
+function keyValues(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list ?? []) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new UsageError(`--server-env takes KEY=VALUE, got "${kv}"`);
+    out[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  return out;
+}
+
+const STRING_OPTIONS = [
+  'url',
+  'workers',
+  'pairs',
+  'rate',
+  'window',
+  'duration',
+  'warmup',
+  'drain',
+  'content-size',
+  'ack-timeout',
+  'max-inflight',
+  'connections',
+  'devices-per-user',
+  'connect-concurrency',
+  'heartbeat-ms',
+  'messages',
+  'page-size',
+  'rounds',
+  'groups',
+  'members',
+  'register-concurrency',
+  'out',
+  'server-node-args',
+] as const;
+const MULTI_OPTIONS = ['chat-url', 'server-env', 'server-pid'] as const;
+const FLAGS = [
+  'cluster',
+  'profile',
+  'keep-data',
+  'compare-baseline',
+  'allow-loss',
+  'allow-errors',
+  'help',
+] as const;
+
+export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const { values: v, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])),
+      ...Object.fromEntries(MULTI_OPTIONS.map((o) => [o, { type: 'string' as const, multiple: true }])),
+      ...Object.fromEntries(FLAGS.map((o) => [o, { type: 'boolean' as const }])),
+    },
+  });
+  const s = v as Record<string, string | undefined>;
+  const m = v as Record<string, string[] | undefined>;
+  const f = v as Record<string, boolean | undefined>;
+  if (f.help) return 'help';
+  const scenario = positionals[0] as Scenario | undefined;
+  if (!scenario || !SCENARIOS.includes(scenario)) {
+    throw new UsageError(`give a scenario: ${SCENARIOS.join(', ')}`);
+  }
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  const light = scenario === 'idle' || scenario === 'sync';
+  const rawRate = s.rate;
+  const rate =
+    rawRate === 'max' ? 'max' : num('rate', rawRate, scenario === 'group' ? 10 : 1000, 0.1, 10_000_000);
+  const url = s.url?.replace(/\/+$/, '');
+  if (url !== undefined && !/^https?:\/\//.test(url))
+    throw new UsageError('--url must start with http:// or https://');
+  if (url === undefined && (m['chat-url']?.length ?? 0) > 0) throw new UsageError('--chat-url needs --url');
+  if (f.cluster && url) throw new UsageError('--cluster and --url exclude each other');
+  return {
+    scenario,
+    url,
+    chatUrls: (m['chat-url'] ?? []).map((u) => u.replace(/\/+$/, '')),
+    cluster: f.cluster ?? false,
+    serverEnv: keyValues(m['server-env']),
+    serverNodeArgs: (s['server-node-args'] ?? '').split(/\s+/).filter(Boolean),
+    serverPids: (m['server-pid'] ?? []).map((p) => int('server-pid', p, 0, 1)),
+    profile: f.profile ?? false,
+    keepData: f['keep-data'] ?? false,
+    workers: int('workers', s.workers, 2, 1, 64),
+    pairs: int('pairs', s.pairs, 50, 1, 100_000),
+    rate,
+    window: int('window', s.window, 8, 1, 1000),
+    durationS: num('duration', s.duration, scenario === 'idle' ? 30 : 10, 0.1, 3600),
+    warmupS: num('warmup', s.warmup, light ? 0 : 1, 0, 3600),
+    drainS: num('drain', s.drain, 5, 0, 600),
+    contentSize: int('content-size', s['content-size'], 100, 1, 100_000),
+    ackTimeoutS: num('ack-timeout', s['ack-timeout'], 10, 0.1, 600),
+    maxInflight: int('max-inflight', s['max-inflight'], 20_000, 1),
+    compareBaseline: f['compare-baseline'] ?? false,
+    connections: int('connections', s.connections, 1000, 1, 1_000_000),
+    devicesPerUser: int('devices-per-user', s['devices-per-user'], 1, 1, 1000),
+    connectConcurrency: int('connect-concurrency', s['connect-concurrency'], 50, 1, 10_000),
+    heartbeatMs: int('heartbeat-ms', s['heartbeat-ms'], 10_000, 0),
+    messages: int('messages', s.messages, 10_000, 1, 10_000_000),
+    pageSize: int('page-size', s['page-size'], 500, 1, 500),
+    rounds: int('rounds', s.rounds, 1, 1, 100),
+    groups: int('groups', s.groups, 1, 1, 10_000),
+    members: int('members', s.members, 100, 2, 100),
+    registerConcurrency: int('register-concurrency', s['register-concurrency'], 8, 1, 1000),
+    out: s.out,
+    allowLoss: f['allow-loss'] ?? false,
+    allowErrors: f['allow-errors'] ?? false,
+  };
+}

@@ -1,0 +1,215 @@
+import type { Account } from './accounts';
+import type { BenchContext } from './bench-context';
+import { LatencySummary, mergeEncoded, summarize } from './histograms';
+import type { ProcessStats } from './proc-stats';
+import { ProfileSummary, summarizeProfile } from './profile-summary';
+import type { LoadPlan, LoadResult, SenderSpec, SocketSpec } from './protocol';
+import type { BenchTarget } from './target';
+import { WorkerPool } from './worker-pool';
+
+/** A DM pair or a group: its members' sockets and who sends to whom (indices into `members`). */
+export interface Conversation {
+  members: Account[];
+  senders: { member: number; to?: string; channelId?: string; recipients: number[] }[];
+}
+
+export interface LoadSummary {
+  label: string;
+  target: Record<string, unknown>;
+  workers: number;
+  connections: number;
+  connectMs: number;
+  rate: number | 'max';
+  warmupS: number;
+  durationS: number;
+  offeredPerSec: number;
+  sentPerSec: number;
+  ackedPerSec: number;
+  /** `message:new` arrivals at recipients per second in the measured window (for groups: deliveries). */
+  deliveredPerSec: number;
+  counts: Omit<LoadResult, 'histograms' | 'ackedInWindow' | 'deliveriesInWindow' | 'errors'> & {
+    errors: Record<string, number>;
+    disconnects: number;
+  };
+  latencyMs: {
+    sendToDeliver: LatencySummary;
+    sendToAck: LatencySummary;
+    sendToLastRecipient: LatencySummary;
+  };
+  processes: ProcessStats[];
+  profiles: ProfileSummary[];
+}
+
+interface WorkerShare {
+  sockets: SocketSpec[];
+  senders: SenderSpec[];
+}
+
+/** Every socket of a conversation goes to the same worker, which can then check its deliveries alone. */
+function partition(conversations: Conversation[], workers: number, chatUrls: string[]): WorkerShare[] {
+  const shares: WorkerShare[] = Array.from({ length: workers }, () => ({ sockets: [], senders: [] }));
+  conversations.forEach((c, ci) => {
+    const share = shares[ci % workers];
+    const base = share.sockets.length;
+    c.members.forEach((m, j) =>
+      share.sockets.push({
+        url: chatUrls[j % chatUrls.length],
+        userId: m.userId,
+        token: m.token,
+        deviceId: `bench-${ci}-${j}`,
+      }),
+    );
+    for (const s of c.senders) {
+      share.senders.push({
+        socket: base + s.member,
+        to: s.to,
+        channelId: s.channelId,
+        recipients: s.recipients.map((r) => base + r),
+      });
+    }
+  });
+  return shares;
+}
+
+/** Connects every conversation's sockets in the worker processes, runs the load, and merges the results. */
+export async function runLoad(
+  ctx: BenchContext,
+  target: BenchTarget,
+  label: string,
+  conversations: Conversation[],
+): Promise<LoadSummary> {
+  const o = ctx.opts;
+  const workers = Math.max(1, Math.min(o.workers, conversations.length));
+  const shares = partition(conversations, workers, target.chatUrls);
+  const totalSenders = shares.reduce((a, s) => a + s.senders.length, 0);
+  const pool = new WorkerPool(workers);
+  pool.pids.forEach((pid, i) => ctx.sampler.track(`worker-${i}`, pid, 'generator'));
+  try {
+    const connections = shares.reduce((a, s) => a + s.sockets.length, 0);
+    ctx.log(`${label}: connecting ${connections} sockets from ${workers} worker(s)`);
+    const conn = await pool.connect(
+      shares.map((s) => s.sockets),
+      o.connectConcurrency,
+      o.heartbeatMs,
+    );
+    if (conn.failed > 0)
+      throw new Error(`${conn.failed} of ${connections} connections failed: ${conn.firstError}`);
+    const plans: LoadPlan[] = shares.map((s) => ({
+      senders: s.senders,
+      rate: o.rate === 'max' ? 'max' : (o.rate * s.senders.length) / Math.max(totalSenders, 1),
+      window: o.window,
+      warmupMs: o.warmupS * 1000,
+      durationMs: o.durationS * 1000,
+      contentSize: o.contentSize,
+      drainMs: o.drainS * 1000,
+      ackTimeoutMs: o.ackTimeoutS * 1000,
+      maxInflight: o.maxInflight,
+    }));
+    ctx.log(
+      `${label}: ${o.rate === 'max' ? `max rate (window ${o.window}/sender)` : `${o.rate} msg/s`}, ` +
+        `${o.warmupS}s warm-up + ${o.durationS}s measured`,
+    );
+    const window = measureWindow(ctx, target, label);
+    const stopProgress = ctx.startProgress(label, () => pool.progress());
+    let results: LoadResult[];
+    try {
+      results = await pool.load(plans);
+    } finally {
+      stopProgress();
+    }
+    const profiles = await window.finished;
+    const disconnects = pool.progress().disconnects;
+    return summarizeLoad(
+      ctx,
+      target,
+      label,
+      { workers, connections, connectMs: conn.ms, disconnects },
+      results,
+      profiles,
+    );
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Marks CPU (and starts/stops the profiler) exactly over the measured window, after the warm-up. */
+function measureWindow(ctx: BenchContext, target: BenchTarget, label: string) {
+  const o = ctx.opts;
+  const profiled = o.profile ? target.servers : [];
+  const finished = new Promise<ProfileSummary[]>((resolve, reject) => {
+    setTimeout(() => {
+      ctx.sampler.markStart();
+      const started = Promise.all(profiled.map((s) => s.request('profile:start', 'bench profile started')));
+      setTimeout(() => {
+        ctx.sampler.markEnd();
+        started
+          .then(() =>
+            Promise.all(
+              profiled.map(async (s) => {
+                const file = `${ctx.outBase}.${label}.${s.name}.cpuprofile`;
+                await s.request(`profile:stop ${file}`, 'bench profile written');
+                return summarizeProfile(file);
+              }),
+            ),
+          )
+          .then(resolve, reject);
+      }, o.durationS * 1000);
+    }, o.warmupS * 1000);
+  });
+  // Awaited only when the load succeeds; a failed load reports its own error.
+  finished.catch(() => undefined);
+  return { finished };
+}
+
+function summarizeLoad(
+  ctx: BenchContext,
+  target: BenchTarget,
+  label: string,
+  conn: { workers: number; connections: number; connectMs: number; disconnects: number },
+  results: LoadResult[],
+  profiles: ProfileSummary[],
+): LoadSummary {
+  const o = ctx.opts;
+  const sum = (k: keyof Omit<LoadResult, 'histograms' | 'errors' | 'lostSamples'>) =>
+    results.reduce((a, r) => a + r[k], 0);
+  const errors: Record<string, number> = {};
+  for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+  const perSec = (n: number) => Math.round((n / o.durationS) * 10) / 10;
+  const hist = (k: keyof LoadResult['histograms']) =>
+    summarize(mergeEncoded(results.map((r) => r.histograms[k])));
+  return {
+    label,
+    target: target.describe,
+    ...conn,
+    rate: o.rate,
+    warmupS: o.warmupS,
+    durationS: o.durationS,
+    offeredPerSec: perSec(sum('offered')),
+    sentPerSec: perSec(sum('offered') - sum('skipped')),
+    ackedPerSec: perSec(sum('ackedInWindow')),
+    deliveredPerSec: perSec(sum('deliveriesInWindow')),
+    counts: {
+      offered: sum('offered'),
+      sent: sum('sent'),
+      skipped: sum('skipped'),
+      acked: sum('acked'),
+      deliveries: sum('deliveries'),
+      completeMessages: sum('completeMessages'),
+      lost: sum('lost'),
+      lostMessages: sum('lostMessages'),
+      lostSamples: results.flatMap((r) => r.lostSamples).slice(0, 10),
+      duplicates: sum('duplicates'),
+      misdelivered: sum('misdelivered'),
+      echoes: sum('echoes'),
+      errors,
+      disconnects: conn.disconnects,
+    },
+    latencyMs: {
+      sendToDeliver: hist('deliver'),
+      sendToAck: hist('ack'),
+      sendToLastRecipient: hist('lastRecipient'),
+    },
+    processes: ctx.sampler.stats(),
+    profiles,
+  };
+}

@@ -1,0 +1,133 @@
+import type { BenchContext } from '../bench-context';
+import type { LoadSummary } from '../run-load';
+import { BenchTarget, startTarget } from '../target';
+
+/** `loss` covers lost, duplicate and misdelivered messages (exit 1); `errors` failed sends or connections (exit 2). */
+export interface Failure {
+  kind: 'loss' | 'errors';
+  message: string;
+}
+
+export interface Table {
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+export interface ScenarioOutcome {
+  results: Record<string, unknown>;
+  table: Table;
+  failures: Failure[];
+}
+
+/** Starts the target, samples its processes, runs `fn`, and always stops it again. */
+export async function withTarget<T>(
+  ctx: BenchContext,
+  relay: boolean,
+  fn: (target: BenchTarget) => Promise<T>,
+): Promise<T> {
+  const target = await startTarget(ctx.opts, relay);
+  for (const p of target.pids) ctx.sampler.track(p.name, p.pid, 'server');
+  try {
+    return await fn(target);
+  } finally {
+    await target.stop();
+    ctx.sampler.clear();
+  }
+}
+
+export function loadFailures(s: LoadSummary): Failure[] {
+  const f: Failure[] = [];
+  const c = s.counts;
+  if (c.lost > 0) f.push({ kind: 'loss', message: `${s.label}: ${c.lost} acked deliveries never arrived` });
+  if (c.duplicates > 0) f.push({ kind: 'loss', message: `${s.label}: ${c.duplicates} duplicate deliveries` });
+  if (c.misdelivered > 0)
+    f.push({
+      kind: 'loss',
+      message: `${s.label}: ${c.misdelivered} deliveries to a socket that is no recipient`,
+    });
+  const errors = Object.entries(c.errors).filter(([, n]) => n > 0);
+  if (errors.length)
+    f.push({
+      kind: 'errors',
+      message: `${s.label}: send errors ${errors.map(([k, n]) => `${k}=${n}`).join(' ')}`,
+    });
+  if (c.acked === 0) f.push({ kind: 'errors', message: `${s.label}: no message was acked` });
+  if (c.disconnects > 0)
+    f.push({ kind: 'errors', message: `${s.label}: ${c.disconnects} sockets disconnected` });
+  return f;
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 2 : 1));
+
+/** One column per run (e.g. baseline and dm), plus their ratio when there are two. */
+export function loadTable(runs: LoadSummary[]): Table {
+  const lat = (pick: (s: LoadSummary) => LoadSummary['latencyMs']['sendToAck']) =>
+    [
+      ['p50', (s: LoadSummary) => pick(s).p50Ms],
+      ['p90', (s: LoadSummary) => pick(s).p90Ms],
+      ['p99', (s: LoadSummary) => pick(s).p99Ms],
+      ['max', (s: LoadSummary) => pick(s).maxMs],
+    ] as const;
+  const metrics: [string, (s: LoadSummary) => number | string][] = [
+    ['connections', (s) => s.connections],
+    ['offered msg/s', (s) => s.offeredPerSec],
+    ['acked msg/s', (s) => s.ackedPerSec],
+    ['delivered msg/s', (s) => s.deliveredPerSec],
+    ...lat((s) => s.latencyMs.sendToDeliver).map(
+      ([p, f]) => [`send->deliver ${p} ms`, f] as [string, (s: LoadSummary) => number],
+    ),
+    ...lat((s) => s.latencyMs.sendToAck).map(
+      ([p, f]) => [`send->ack ${p} ms`, f] as [string, (s: LoadSummary) => number],
+    ),
+    ['send->last recipient p99 ms', (s) => s.latencyMs.sendToLastRecipient.p99Ms],
+    ['acked', (s) => s.counts.acked],
+    ['lost', (s) => s.counts.lost],
+    ['duplicates', (s) => s.counts.duplicates],
+    ['errors', (s) => Object.values(s.counts.errors).reduce((a, b) => a + b, 0)],
+    ['skipped (in-flight cap)', (s) => s.counts.skipped],
+    ...serverRows(),
+  ];
+  const ratio = runs.length === 2;
+  return {
+    columns: ['metric', ...runs.map((r) => r.label), ...(ratio ? [`${runs[1].label}/${runs[0].label}`] : [])],
+    rows: metrics.map(([name, f]) => {
+      const values = runs.map(f);
+      const r =
+        ratio && typeof values[0] === 'number' && typeof values[1] === 'number' && values[0] !== 0
+          ? [(values[1] / values[0]).toFixed(2)]
+          : ratio
+            ? ['']
+            : [];
+      return [name, ...values.map((v) => (typeof v === 'number' ? fmt(v) : v)), ...r];
+    }),
+  };
+}
+
+function serverRows(): [string, (s: LoadSummary) => number | string][] {
+  const kinds = (s: LoadSummary, kind: 'server' | 'generator') => s.processes.filter((p) => p.kind === kind);
+  return [
+    [
+      'server cpu s (measured)',
+      (s) => round2(kinds(s, 'server').reduce((a, p) => a + p.cpuSecondsMeasured, 0)),
+    ],
+    [
+      'server cpu % of a core',
+      (s) => round2(kinds(s, 'server').reduce((a, p) => a + p.cpuPercentMeasured, 0)),
+    ],
+    [
+      'server cpu us per acked msg',
+      (s) =>
+        Math.round(
+          (kinds(s, 'server').reduce((a, p) => a + p.cpuSecondsMeasured, 0) * 1e6) /
+            Math.max(s.ackedPerSec * s.durationS, 1),
+        ),
+    ],
+    ['server peak rss MB', (s) => round2(kinds(s, 'server').reduce((a, p) => a + p.peakRssMB, 0))],
+    [
+      'generator cpu % of a core',
+      (s) => round2(kinds(s, 'generator').reduce((a, p) => a + p.cpuPercentMeasured, 0)),
+    ],
+  ];
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;

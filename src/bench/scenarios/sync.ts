@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { ChatSocket } from '../../client';
+import { makeAccounts } from '../accounts';
+import type { BenchContext } from '../bench-context';
+import { BenchContent, nowMs } from '../bench-content';
+import { Failure, ScenarioOutcome, withTarget } from './outcome';
+
+const SEND_WINDOW = 64;
+
+interface Round {
+  sent: number;
+  acked: number;
+  sendErrors: number;
+  sendSeconds: number;
+  /** Reconnect plus every sync page until hasMore is false: the time a user waits to be caught up. */
+  drainMs: number;
+  connectMs: number;
+  pages: number;
+  received: number;
+  lost: number;
+  duplicates: number;
+  outOfOrder: number;
+  serverCpuSecondsDuringDrain: number;
+}
+
+/** Sends `count` DMs over one socket with a window of sends in flight; resolves with the acked ids. */
+async function sendMany(ctx: BenchContext, s: ChatSocket, to: string, count: number, tag: string) {
+  const content = new BenchContent(ctx.opts.contentSize);
+  const ids = new Set<string>();
+  let next = 0;
+  let errors = 0;
+  const chain = async () => {
+    while (next < count) {
+      const key = `${tag}.${next++}`;
+      const ack = await s
+        .send({ clientMsgId: key, to, content: content.make(nowMs(), key) }, ctx.opts.ackTimeoutS * 1000)
+        .catch(() => undefined);
+      if (ack?.ok) ids.add(ack.message.id);
+      else errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: SEND_WINDOW }, chain));
+  return { ids, errors };
+}
+
+/**
+ * A device goes offline, N messages are sent to its user, and it reconnects and pages through `sync`
+ * (page size 500) until caught up. Drain time runs from the reconnect to the last page.
+ */
+export async function syncScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
+  const o = ctx.opts;
+  return withTarget(ctx, false, async (target) => {
+    const [sender, recipient] = await makeAccounts(target, 2, 2, (l) => ctx.log(l));
+    const recipientUrl = target.chatUrls[0];
+    const device = () =>
+      new ChatSocket(recipientUrl, { token: recipient.token, deviceId: 'sync-device' }).connected();
+    const first = await device();
+    const start = await first.sync({ limit: 1 });
+    if (!start.ok) throw new Error(`sync failed: ${start.error.code}`);
+    // A fresh user: the inbox is empty and the cursor is where the device will resume.
+    let cursor = start.cursor;
+    first.close();
+
+    const out = await new ChatSocket(target.chatUrls[1 % target.chatUrls.length], {
+      token: sender.token,
+      deviceId: 'sync-sender',
+    }).connected();
+    const rounds: Round[] = [];
+    const tag = randomBytes(3).toString('hex');
+    try {
+      for (let r = 0; r < o.rounds; r++) {
+        ctx.log(`sync round ${r + 1}: sending ${o.messages} messages to an offline device`);
+        const t0 = nowMs();
+        const sent = await sendMany(ctx, out, recipient.userId, o.messages, `${tag}.${r}`);
+        const sendSeconds = (nowMs() - t0) / 1000;
+        const drained = await drain(ctx, device, cursor, sent.ids);
+        cursor = drained.cursor;
+        rounds.push({
+          sent: o.messages,
+          acked: sent.ids.size,
+          sendErrors: sent.errors,
+          sendSeconds: Math.round(sendSeconds * 100) / 100,
+          ...drained.round,
+        });
+        ctx.log(
+          `sync round ${r + 1}: sent in ${sendSeconds.toFixed(1)} s; drained ${drained.round.received} ` +
+            `in ${drained.round.drainMs} ms (${drained.round.pages} pages)`,
+        );
+      }
+    } finally {
+      out.close();
+    }
+    const drains = rounds.map((r) => r.drainMs).sort((a, b) => a - b);
+    const median = drains[Math.floor(drains.length / 2)];
+    const failures: Failure[] = [];
+    const lost = rounds.reduce((a, r) => a + r.lost, 0);
+    const dups = rounds.reduce((a, r) => a + r.duplicates, 0);
+    const errors = rounds.reduce((a, r) => a + r.sendErrors, 0);
+    if (lost) failures.push({ kind: 'loss', message: `${lost} acked messages missing from sync` });
+    if (dups) failures.push({ kind: 'loss', message: `${dups} messages twice in sync pages` });
+    if (errors) failures.push({ kind: 'errors', message: `${errors} sends failed` });
+    const results = {
+      target: target.describe,
+      messages: o.messages,
+      pageSize: o.pageSize,
+      rounds,
+      medianDrainMs: median,
+      processes: ctx.sampler.stats(),
+    };
+    const rows: (string | number)[][] = [
+      ['messages per round', o.messages],
+      ['send msg/s (setup)', Math.round(o.messages / (rounds[0]?.sendSeconds || 1))],
+      ['drain ms (median)', median],
+      ['drain ms (each round)', drains.join(' ')],
+      ['reconnect ms', rounds.map((r) => r.connectMs).join(' ')],
+      ['pages', rounds.map((r) => r.pages).join(' ')],
+      ['drained msg/s', Math.round((o.messages * 1000) / Math.max(median, 1))],
+      ['server cpu s during drain', rounds.map((r) => r.serverCpuSecondsDuringDrain).join(' ')],
+      ['lost', lost],
+      ['duplicates', dups],
+      ['out of order', rounds.reduce((a, r) => a + r.outOfOrder, 0)],
+    ];
+    return { results, table: { columns: ['metric', 'sync'], rows }, failures };
+  });
+}
+
+async function drain(
+  ctx: BenchContext,
+  device: () => Promise<ChatSocket>,
+  after: string,
+  expected: Set<string>,
+): Promise<{ cursor: string; round: Omit<Round, 'sent' | 'acked' | 'sendErrors' | 'sendSeconds'> }> {
+  const cpu = { t: Date.now(), cpu: 0 };
+  ctx.sampler.cpuPercentSince('server', cpu);
+  const cpuBefore = cpu.cpu;
+  const t0 = nowMs();
+  const s = await device();
+  const connectMs = nowMs() - t0;
+  const seen = new Set<string>();
+  let duplicates = 0;
+  let outOfOrder = 0;
+  let pages = 0;
+  let cursor = after;
+  let last = BigInt(after);
+  // Bounded: never more pages than the messages could fill, plus slack.
+  const maxPages = Math.ceil(expected.size / ctx.opts.pageSize) + 10;
+  try {
+    for (; pages < maxPages;) {
+      const page = await s.sync({ after: cursor, limit: ctx.opts.pageSize }, 30_000);
+      if (!page.ok) throw new Error(`sync failed: ${page.error.code} ${page.error.message}`);
+      pages++;
+      for (const m of page.messages) {
+        if (seen.has(m.id)) duplicates++;
+        seen.add(m.id);
+        const id = BigInt(m.id);
+        if (id <= last) outOfOrder++;
+        last = id;
+      }
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+    }
+  } finally {
+    s.close();
+  }
+  const drainMs = Math.round(nowMs() - t0);
+  ctx.sampler.cpuPercentSince('server', cpu);
+  let lost = 0;
+  for (const id of expected) if (!seen.has(id)) lost++;
+  return {
+    cursor,
+    round: {
+      drainMs,
+      connectMs: Math.round(connectMs),
+      pages,
+      received: seen.size,
+      lost,
+      duplicates,
+      outOfOrder,
+      serverCpuSecondsDuringDrain: Math.round((cpu.cpu - cpuBefore) * 100) / 100,
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChildServer, startChildServer } from './child-server';
+import type { BenchOptions } from './options';
+
+const SERVER_MAIN = join(__dirname, '..', 'main.js');
+const RELAY_MAIN = join(__dirname, 'relay-server.js');
+const AGENT = join(__dirname, 'server-agent.js');
+
+/** What a scenario drives: where REST and sockets go, and the processes whose CPU and memory are sampled. */
+export interface BenchTarget {
+  kind: 'embedded' | 'relay' | 'url' | 'cluster';
+  /** REST base URL (registration, groups); the relay has none. */
+  apiUrl: string;
+  /** Chat nodes; socket j of a conversation goes to chatUrls[j % n], so with two nodes a pair crosses nodes. */
+  chatUrls: string[];
+  /** Processes this bench started (profiled with --profile). */
+  servers: ChildServer[];
+  /** Every server process to sample, by name ("server", "server:chat-1", "relay", "server:4711"). */
+  pids: { name: string; pid: number }[];
+  /** The relay takes any user id as its token: no accounts to register. */
+  needsAccounts: boolean;
+  describe: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Env for a server the bench starts: loopback, a free port, the embedded store in a fresh directory, and
+ * the per-user limits raised so the bench measures the server, not its rate limiter.
+ */
+export function benchServerEnv(dataDir: string, extra: Record<string, string>): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ROLES: 'all',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    SEND_RATE_PER_SECOND: '1000000',
+    SEND_BURST: '1000000',
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
+    ACCESS_TOKEN_TTL_SECONDS: '86400',
+    ...extra,
+  };
+}
+
+/**
+ * Every server the bench starts carries its agent (profile and memory commands on stdin); `idle` also exposes
+ * gc so memory is read after a full collection.
+ */
+const nodeArgs = (opts: BenchOptions) => [
+  ...opts.serverNodeArgs,
+  ...(opts.scenario === 'idle' ? ['--expose-gc'] : []),
+  '--require',
+  AGENT,
+];
+
+export async function startEmbedded(opts: BenchOptions): Promise<BenchTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chat-bench-'));
+  let server: ChildServer;
+  try {
+    server = await startChildServer('server', SERVER_MAIN, {
+      env: benchServerEnv(dataDir, opts.serverEnv),
+      nodeArgs: nodeArgs(opts),
+    });
+  } catch (e) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    kind: 'embedded',
+    apiUrl: server.url,
+    chatUrls: [server.url],
+    servers: [server],
+    pids: [{ name: 'server', pid: server.pid }],
+    needsAccounts: true,
+    describe: {
+      kind: 'embedded',
+      url: server.url,
+      roles: 'all',
+      serverEnv: Object.keys(opts.serverEnv),
+      serverNodeArgs: nodeArgs(opts),
+      dataDir: opts.keepData ? dataDir : '(temp, removed)',
+    },
+    stop: async () => {
+      await server.stop();
+      if (!opts.keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startRelay(opts: BenchOptions): Promise<BenchTarget> {
+  const relay = await startChildServer('relay', RELAY_MAIN, { env: {}, nodeArgs: nodeArgs(opts) });
+  return {
+    kind: 'relay',
+    apiUrl: relay.url,
+    chatUrls: [relay.url],
+    servers: [relay],
+    pids: [{ name: 'relay', pid: relay.pid }],
+    needsAccounts: false,
+    describe: { kind: 'relay', url: relay.url, what: 'bare Socket.IO relay, no auth, no persistence' },
+    stop: async () => void (await relay.stop()),
+  };
+}
+
+export function useRunning(opts: BenchOptions & { url: string }): BenchTarget {
+  const chatUrls = opts.chatUrls.length ? opts.chatUrls : [opts.url];
+  return {
+    kind: 'url',
+    apiUrl: opts.url,
+    chatUrls,
+    servers: [],
+    pids: opts.serverPids.map((pid) => ({ name: `server:${pid}`, pid })),
+    needsAccounts: true,
+    describe: { kind: 'url', url: opts.url, chatUrls, sampledPids: opts.serverPids },
+    stop: async () => undefined,
+  };
+}
+
+/**
+ * Extension point for the multi-role cluster (api + two chat nodes + presence + worker on Postgres, Redis and
+ * Cassandra). A launcher returns a BenchTarget whose `chatUrls` lists both chat nodes (so every DM pair
+ * crosses nodes), whose `servers`/`pids` name each role's process ("server:api", "server:chat-1", ...), and
+ * whose `stop` ends them all. Nothing else in the bench needs to change.
+ */
+export function startCluster(_opts: BenchOptions): Promise<BenchTarget> {
+  return Promise.reject(
+    new Error(
+      '--cluster is not yet built: start the roles yourself and pass --url <api> --chat-url <chat-1> ' +
+        '--chat-url <chat-2> (and --server-pid for each process to sample)',
+    ),
+  );
+}
+
+/** The target a scenario runs against; `relay` forces the baseline relay. */
+export function startTarget(opts: BenchOptions, relay = false): Promise<BenchTarget> {
+  if (relay) return startRelay(opts);
+  if (opts.cluster) return startCluster(opts);
+  if (opts.url) return Promise.resolve(useRunning({ ...opts, url: opts.url }));
+  return startEmbedded(opts);
+}

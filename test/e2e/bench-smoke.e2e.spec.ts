@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BENCH = join(__dirname, '..', '..', 'dist', 'bench', 'main.js');
+
+interface BenchRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built bench as CI would (`node dist/bench/main.js ...`). */
+function bench(args: string[], timeoutMs = 60_000): Promise<BenchRun> {
+  const proc = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+interface DmResults {
+  exitCode: number;
+  runs: {
+    label: string;
+    connections: number;
+    deliveredPerSec: number;
+    counts: { acked: number; deliveries: number; lost: number; duplicates: number; misdelivered: number };
+    latencyMs: { sendToDeliver: { count: number; p99Ms: number } };
+    processes: { name: string; kind: string; peakRssMB: number }[];
+  }[];
+}
+
+describe('bench smoke (dm against the embedded server the bench starts)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('delivers every acked message exactly once and exits 0', async () => {
+    const out = join(dir, 'dm.json');
+    const run = await bench([
+      'dm',
+      ...['--pairs', '5', '--rate', '50', '--duration', '3', '--warmup', '0', '--drain', '2'],
+      ...['--workers', '1', '--out', out],
+    ]);
+    if (run.code !== 0) throw new Error(`bench exited ${run.code}\n${run.stdout}\n${run.stderr}`);
+
+    const results = JSON.parse(readFileSync(out, 'utf8')) as DmResults;
+    expect(results.exitCode).toBe(0);
+    const [dm] = results.runs;
+    expect(dm.label).toBe('dm');
+    expect(dm.connections).toBe(10);
+    expect(dm.counts.lost).toBe(0);
+    expect(dm.counts.duplicates).toBe(0);
+    expect(dm.counts.misdelivered).toBe(0);
+    // 50 msg/s for 3 s; every acked message reached its one recipient.
+    expect(dm.counts.acked).toBeGreaterThanOrEqual(140);
+    expect(dm.counts.deliveries).toBe(dm.counts.acked);
+    expect(dm.latencyMs.sendToDeliver.count).toBeGreaterThan(0);
+    expect(dm.processes.find((p) => p.kind === 'server')?.peakRssMB).toBeGreaterThan(0);
+    expect(run.stdout).toContain('delivered msg/s');
+  }, 90_000);
+
+  it('refuses an unknown scenario with a usage error', async () => {
+    const run = await bench(['nope']);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain('give a scenario');
+  });
+});
