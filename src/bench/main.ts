@@ -13,6 +13,7 @@ import { groupScenario } from './scenarios/group';
 import { idleScenario } from './scenarios/idle';
 import type { ScenarioOutcome } from './scenarios/outcome';
 import { syncScenario } from './scenarios/sync';
+import { stopAllTargets } from './target';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -92,10 +93,21 @@ async function main(): Promise<number> {
   return code;
 }
 
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping the servers the bench started\n`);
+    void stopAllTargets().finally(() => process.exit(130));
+  });
+}
+
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exit(64);
+    }
     process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(3);
+    void stopAllTargets().finally(() => process.exit(3));
   },
 );

@@ -71,6 +71,26 @@ function partition(conversations: Conversation[], workers: number, chatUrls: str
   return shares;
 }
 
+/** Each worker's share of the rate follows its share of the senders. */
+function loadPlans(ctx: BenchContext, shares: WorkerShare[]): LoadPlan[] {
+  const o = ctx.opts;
+  const totalSenders = Math.max(
+    shares.reduce((a, s) => a + s.senders.length, 0),
+    1,
+  );
+  return shares.map((s) => ({
+    senders: s.senders,
+    rate: o.rate === 'max' ? 'max' : (o.rate * s.senders.length) / totalSenders,
+    window: o.window,
+    warmupMs: o.warmupS * 1000,
+    durationMs: o.durationS * 1000,
+    contentSize: o.contentSize,
+    drainMs: o.drainS * 1000,
+    ackTimeoutMs: o.ackTimeoutS * 1000,
+    maxInflight: o.maxInflight,
+  }));
+}
+
 /** Connects every conversation's sockets in the worker processes, runs the load, and merges the results. */
 export async function runLoad(
   ctx: BenchContext,
@@ -81,7 +101,6 @@ export async function runLoad(
   const o = ctx.opts;
   const workers = Math.max(1, Math.min(o.workers, conversations.length));
   const shares = partition(conversations, workers, target.chatUrls);
-  const totalSenders = shares.reduce((a, s) => a + s.senders.length, 0);
   const pool = new WorkerPool(workers);
   pool.pids.forEach((pid, i) => ctx.sampler.track(`worker-${i}`, pid, 'generator'));
   try {
@@ -94,22 +113,12 @@ export async function runLoad(
     );
     if (conn.failed > 0)
       throw new Error(`${conn.failed} of ${connections} connections failed: ${conn.firstError}`);
-    const plans: LoadPlan[] = shares.map((s) => ({
-      senders: s.senders,
-      rate: o.rate === 'max' ? 'max' : (o.rate * s.senders.length) / Math.max(totalSenders, 1),
-      window: o.window,
-      warmupMs: o.warmupS * 1000,
-      durationMs: o.durationS * 1000,
-      contentSize: o.contentSize,
-      drainMs: o.drainS * 1000,
-      ackTimeoutMs: o.ackTimeoutS * 1000,
-      maxInflight: o.maxInflight,
-    }));
+    const plans = loadPlans(ctx, shares);
     ctx.log(
       `${label}: ${o.rate === 'max' ? `max rate (window ${o.window}/sender)` : `${o.rate} msg/s`}, ` +
         `${o.warmupS}s warm-up + ${o.durationS}s measured`,
     );
-    const window = measureWindow(ctx, target, label);
+    const measured = measureWindow(ctx, target, label);
     const stopProgress = ctx.startProgress(label, () => pool.progress());
     let results: LoadResult[];
     try {
@@ -117,7 +126,7 @@ export async function runLoad(
     } finally {
       stopProgress();
     }
-    const profiles = await window.finished;
+    const profiles = await measured.finished;
     const disconnects = pool.progress().disconnects;
     return summarizeLoad(
       ctx,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildServer, startChildServer } from './child-server';
-import type { BenchOptions } from './options';
+import { BenchOptions, UsageError } from './options';
 
 const SERVER_MAIN = join(__dirname, '..', 'main.js');
 const RELAY_MAIN = join(__dirname, 'relay-server.js');
@@ -125,17 +125,37 @@ export function useRunning(opts: BenchOptions & { url: string }): BenchTarget {
  */
 export function startCluster(_opts: BenchOptions): Promise<BenchTarget> {
   return Promise.reject(
-    new Error(
+    new UsageError(
       '--cluster is not yet built: start the roles yourself and pass --url <api> --chat-url <chat-1> ' +
         '--chat-url <chat-2> (and --server-pid for each process to sample)',
     ),
   );
 }
 
+const running = new Set<BenchTarget>();
+
 /** The target a scenario runs against; `relay` forces the baseline relay. */
-export function startTarget(opts: BenchOptions, relay = false): Promise<BenchTarget> {
-  if (relay) return startRelay(opts);
-  if (opts.cluster) return startCluster(opts);
-  if (opts.url) return Promise.resolve(useRunning({ ...opts, url: opts.url }));
-  return startEmbedded(opts);
+export async function startTarget(opts: BenchOptions, relay = false): Promise<BenchTarget> {
+  const target = await (relay
+    ? startRelay(opts)
+    : opts.cluster
+      ? startCluster(opts)
+      : opts.url
+        ? Promise.resolve(useRunning({ ...opts, url: opts.url }))
+        : startEmbedded(opts));
+  running.add(target);
+  const stop = target.stop;
+  return {
+    ...target,
+    stop: async () => {
+      running.delete(target);
+      await stop();
+    },
+  };
+}
+
+/** Stops every target still running (Ctrl-C), so no server and no temp DATA_DIR is left behind. */
+export async function stopAllTargets(): Promise<void> {
+  await Promise.all([...running].map((t) => t.stop().catch(() => undefined)));
+  running.clear();
 }

@@ -3,6 +3,7 @@ import { ChatSocket } from '../../client';
 import { makeAccounts } from '../accounts';
 import type { BenchContext } from '../bench-context';
 import { BenchContent, nowMs } from '../bench-content';
+import type { BenchTarget } from '../target';
 import { Failure, ScenarioOutcome, withTarget } from './outcome';
 
 const SEND_WINDOW = 64;
@@ -90,38 +91,43 @@ export async function syncScenario(ctx: BenchContext): Promise<ScenarioOutcome> 
     } finally {
       out.close();
     }
-    const drains = rounds.map((r) => r.drainMs).sort((a, b) => a - b);
-    const median = drains[Math.floor(drains.length / 2)];
-    const failures: Failure[] = [];
-    const lost = rounds.reduce((a, r) => a + r.lost, 0);
-    const dups = rounds.reduce((a, r) => a + r.duplicates, 0);
-    const errors = rounds.reduce((a, r) => a + r.sendErrors, 0);
-    if (lost) failures.push({ kind: 'loss', message: `${lost} acked messages missing from sync` });
-    if (dups) failures.push({ kind: 'loss', message: `${dups} messages twice in sync pages` });
-    if (errors) failures.push({ kind: 'errors', message: `${errors} sends failed` });
-    const results = {
-      target: target.describe,
-      messages: o.messages,
-      pageSize: o.pageSize,
-      rounds,
-      medianDrainMs: median,
-      processes: ctx.sampler.stats(),
-    };
-    const rows: (string | number)[][] = [
-      ['messages per round', o.messages],
-      ['send msg/s (setup)', Math.round(o.messages / (rounds[0]?.sendSeconds || 1))],
-      ['drain ms (median)', median],
-      ['drain ms (each round)', drains.join(' ')],
-      ['reconnect ms', rounds.map((r) => r.connectMs).join(' ')],
-      ['pages', rounds.map((r) => r.pages).join(' ')],
-      ['drained msg/s', Math.round((o.messages * 1000) / Math.max(median, 1))],
-      ['server cpu s during drain', rounds.map((r) => r.serverCpuSecondsDuringDrain).join(' ')],
-      ['lost', lost],
-      ['duplicates', dups],
-      ['out of order', rounds.reduce((a, r) => a + r.outOfOrder, 0)],
-    ];
-    return { results, table: { columns: ['metric', 'sync'], rows }, failures };
+    return syncOutcome(ctx, target, rounds);
   });
+}
+
+function syncOutcome(ctx: BenchContext, target: BenchTarget, rounds: Round[]): ScenarioOutcome {
+  const o = ctx.opts;
+  const drains = rounds.map((r) => r.drainMs).sort((a, b) => a - b);
+  const median = drains[Math.floor(drains.length / 2)];
+  const failures: Failure[] = [];
+  const lost = rounds.reduce((a, r) => a + r.lost, 0);
+  const dups = rounds.reduce((a, r) => a + r.duplicates, 0);
+  const errors = rounds.reduce((a, r) => a + r.sendErrors, 0);
+  if (lost) failures.push({ kind: 'loss', message: `${lost} acked messages missing from sync` });
+  if (dups) failures.push({ kind: 'loss', message: `${dups} messages twice in sync pages` });
+  if (errors) failures.push({ kind: 'errors', message: `${errors} sends failed` });
+  const results = {
+    target: target.describe,
+    messages: o.messages,
+    pageSize: o.pageSize,
+    rounds,
+    medianDrainMs: median,
+    processes: ctx.sampler.stats(),
+  };
+  const rows: (string | number)[][] = [
+    ['messages per round', o.messages],
+    ['send msg/s (setup)', Math.round(o.messages / (rounds[0]?.sendSeconds || 1))],
+    ['drain ms (median)', median],
+    ['drain ms (each round)', drains.join(' ')],
+    ['reconnect ms', rounds.map((r) => r.connectMs).join(' ')],
+    ['pages', rounds.map((r) => r.pages).join(' ')],
+    ['drained msg/s', Math.round((o.messages * 1000) / Math.max(median, 1))],
+    ['server cpu s during drain', rounds.map((r) => r.serverCpuSecondsDuringDrain).join(' ')],
+    ['lost', lost],
+    ['duplicates', dups],
+    ['out of order', rounds.reduce((a, r) => a + r.outOfOrder, 0)],
+  ];
+  return { results, table: { columns: ['metric', 'sync'], rows }, failures };
 }
 
 async function drain(
