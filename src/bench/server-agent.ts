@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 /**
  * Preloaded into every server the bench starts (`node --require dist/bench/server-agent.js dist/main.js`) and
  * driven through the server's stdin, one command a line:
@@ -47,8 +48,11 @@ async function onCommand(line: string): Promise<void> {
   }
 }
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  onCommand(line).catch((e: unknown) => console.error('bench agent:', e));
-});
-// stdin must not keep the server alive when it shuts down.
-process.stdin.unref();
+// Preloads run in worker threads too; only the main thread listens to the bench.
+if (isMainThread) {
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    onCommand(line).catch((e: unknown) => console.error('bench agent:', e));
+  });
+  // stdin must not keep the server alive when it shuts down.
+  process.stdin.unref();
+}

@@ -1,43 +1,91 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
 
-/** The part of better-sqlite3's API the embedded adapters use. */
+/** The part of better-sqlite3's API the embedded adapters read with. */
 export interface SqliteStatement {
   run(...params: unknown[]): { changes: number };
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
 }
-export interface SqliteDb {
+interface SqliteDb {
   prepare(sql: string): SqliteStatement;
-  transaction<T>(fn: () => T): () => T;
 }
 
+/** One write: statements run with each row of parameters, then an optional read inside the same transaction. */
+export interface WriteOp {
+  steps: { sql: string; rows: unknown[][] }[];
+  read?: { sql: string; params: unknown[] };
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: string };
+
+/**
+ * The writer thread: its own connection to the same file, one transaction per batch. Plain JS evaluated in
+ * the worker, so it runs the same under ts-jest/SWC as from dist/.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 10000');
+const cache = new Map();
+const stmt = (sql) => { let s = cache.get(sql); if (!s) { s = db.prepare(sql); cache.set(sql, s); } return s; };
+parentPort.on('message', (batch) => {
+  const results = [];
+  try {
+    db.transaction(() => {
+      for (const op of batch) {
+        try {
+          for (const step of op.steps) { const s = stmt(step.sql); for (const row of step.rows) s.run(...row); }
+          results.push({ ok: true, value: op.read ? stmt(op.read.sql).get(...op.read.params) : undefined });
+        } catch (e) { results.push({ ok: false, error: String((e && e.message) || e) }); }
+      }
+    })();
+    parentPort.postMessage({ results });
+  } catch (e) {
+    parentPort.postMessage({ error: String((e && e.message) || e) });
+  }
+});
+`;
+
 interface Pending {
-  work: () => unknown;
+  op: WriteOp;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
 
 /**
- * Group commit for the embedded SQLite store. Every write asked for in the same turn of the event loop runs
- * in ONE transaction, so many concurrent sends share one fsync (`synchronous=FULL`) instead of paying one
- * each; a caller's promise resolves only after that commit, so an ack still means "on disk". Reads go straight
- * to the connection (WAL lets them run beside the writer).
+ * Group commit for the embedded SQLite store, off the event loop. Writes queue up while the writer thread
+ * commits the previous batch; each batch is ONE transaction, so one fsync (`synchronous=FULL`) covers every
+ * send that arrived meanwhile. A caller's promise resolves only after its batch is on disk, so an ack still
+ * means "durably stored". Reads use the main connection (WAL lets them run beside the writer).
  */
 @Injectable()
-export class SqliteWriter {
-  readonly db: SqliteDb;
+export class SqliteWriter implements OnApplicationShutdown {
+  private readonly db: SqliteDb;
+  private readonly worker: Worker;
   private queue: Pending[] = [];
-  private scheduled = false;
+  private inFlight: Pending[] | undefined;
   private readonly statements = new Map<string, SqliteStatement>();
 
   constructor(@InjectDataSource() ds: DataSource) {
     if (ds.options.type !== 'better-sqlite3') throw new Error('SqliteWriter needs the embedded SQLite store');
     this.db = (ds.driver as unknown as { databaseConnection: SqliteDb }).databaseConnection;
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      execArgv: [], // no --require preloads (profilers, agents) in the writer thread
+      workerData: { driver: require.resolve('better-sqlite3'), file: ds.options.database },
+    });
+    this.worker.unref();
+    this.worker.on('message', (reply: { results?: Outcome[]; error?: string }) => this.settle(reply));
+    this.worker.on('error', (e) => this.failAll(e));
   }
 
-  /** A prepared statement, prepared once. */
+  /** A prepared statement on the main (reading) connection, prepared once. */
   statement(sql: string): SqliteStatement {
     let s = this.statements.get(sql);
     if (!s) {
@@ -47,36 +95,44 @@ export class SqliteWriter {
     return s;
   }
 
-  /** Runs `work` inside the next group commit; resolves with its result once the commit is on disk. */
-  write<T>(work: () => T): Promise<T> {
+  /** Queues a write for the next group commit; resolves with its read (if any) once the commit is on disk. */
+  write<T = void>(op: WriteOp): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.inFlight) this.send();
     });
   }
 
-  private flush(): void {
-    const batch = this.queue;
+  async onApplicationShutdown(): Promise<void> {
+    while (this.inFlight || this.queue.length) await new Promise((r) => setTimeout(r, 5));
+    await this.worker.terminate();
+  }
+
+  private send(): void {
+    if (!this.queue.length) return;
+    this.inFlight = this.queue;
     this.queue = [];
-    this.scheduled = false;
-    const outcomes: { ok: boolean; value: unknown }[] = [];
-    try {
-      this.db.transaction(() => {
-        for (const p of batch) {
-          try {
-            outcomes.push({ ok: true, value: p.work() });
-          } catch (e) {
-            outcomes.push({ ok: false, value: e });
-          }
-        }
-      })();
-    } catch (e) {
-      for (const p of batch) p.reject(e);
-      return;
+    this.worker.postMessage(this.inFlight.map((p) => p.op));
+  }
+
+  private settle(reply: { results?: Outcome[]; error?: string }): void {
+    const batch = this.inFlight ?? [];
+    this.inFlight = undefined;
+    if (reply.error !== undefined) {
+      for (const p of batch) p.reject(new Error(`sqlite commit failed: ${reply.error}`));
+    } else {
+      batch.forEach((p, i) => {
+        const o = reply.results![i];
+        if (o.ok) p.resolve(o.value);
+        else p.reject(new Error(o.error));
+      });
     }
-    batch.forEach((p, i) => (outcomes[i].ok ? p.resolve(outcomes[i].value) : p.reject(outcomes[i].value)));
+    this.send();
+  }
+
+  private failAll(e: unknown): void {
+    for (const p of [...(this.inFlight ?? []), ...this.queue]) p.reject(e);
+    this.inFlight = undefined;
+    this.queue = [];
   }
 }

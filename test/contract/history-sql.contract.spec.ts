@@ -25,7 +25,14 @@ describe('history contract: SQLite adapter with group commit', () => {
     const ds = await new DataSource(
       dataSourceOptions({ dataDir: tempDataDir(), migrateOnStart: false }),
     ).initialize();
-    return { store: new SqliteHistoryStore(new SqliteWriter(ds)), close: () => ds.destroy() };
+    const writer = new SqliteWriter(ds);
+    return {
+      store: new SqliteHistoryStore(writer),
+      close: async () => {
+        await writer.onApplicationShutdown();
+        await ds.destroy();
+      },
+    };
   });
 });
 

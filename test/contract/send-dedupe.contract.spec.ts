@@ -59,7 +59,14 @@ async function relational(databaseUrl?: string) {
 describe('send dedupe contract: embedded SQLite (group commit)', () => {
   dedupeContract(async () => {
     const ds = await relational();
-    return { dedupe: new SqliteSendDedupe(new SqliteWriter(ds)), close: () => ds.destroy() };
+    const writer = new SqliteWriter(ds);
+    return {
+      dedupe: new SqliteSendDedupe(writer),
+      close: async () => {
+        await writer.onApplicationShutdown();
+        await ds.destroy();
+      },
+    };
   });
 });
 

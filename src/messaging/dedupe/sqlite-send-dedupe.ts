@@ -22,26 +22,27 @@ export class SqliteSendDedupe extends SendDedupe {
     super();
   }
 
-  claim(senderId: string, clientMsgId: string, candidate: SendRef): Promise<SendRef> {
+  async claim(senderId: string, clientMsgId: string, candidate: SendRef): Promise<SendRef> {
     const now = Date.now();
     const sweep = now - this.lastSweep > 60_000;
     if (sweep) this.lastSweep = now;
-    return this.sqlite.write(() => {
-      if (sweep) this.sqlite.statement(SQL.sweep).run(now - DEDUPE_TTL_MS);
-      const created = Date.parse(candidate.createdAt);
-      this.sqlite
-        .statement(SQL.claim)
-        .run(senderId, clientMsgId, padId(candidate.id), candidate.channelId, created, now - DEDUPE_TTL_MS);
-      const row = this.sqlite.statement(SQL.read).get(senderId, clientMsgId) as {
-        message_id: string;
-        channel_id: string;
-        created_at: number;
-      };
-      return {
-        id: unpadId(row.message_id),
-        channelId: row.channel_id,
-        createdAt: new Date(Number(row.created_at)).toISOString(),
-      };
+    const created = Date.parse(candidate.createdAt);
+    const row = await this.sqlite.write<{ message_id: string; channel_id: string; created_at: number }>({
+      steps: [
+        ...(sweep ? [{ sql: SQL.sweep, rows: [[now - DEDUPE_TTL_MS]] }] : []),
+        {
+          sql: SQL.claim,
+          rows: [
+            [senderId, clientMsgId, padId(candidate.id), candidate.channelId, created, now - DEDUPE_TTL_MS],
+          ],
+        },
+      ],
+      read: { sql: SQL.read, params: [senderId, clientMsgId] },
     });
+    return {
+      id: unpadId(row.message_id),
+      channelId: row.channel_id,
+      createdAt: new Date(Number(row.created_at)).toISOString(),
+    };
   }
 }

@@ -37,20 +37,17 @@ export class SqliteHistoryStore extends HistoryStore {
   }
 
   saveMessage(m: Message): Promise<void> {
-    return this.sqlite.write(() => {
-      this.sqlite
-        .statement(SQL.insertMessage)
-        .run(
-          m.channelId,
-          padId(m.id),
-          bucketOf(m.id),
-          m.channelType,
-          m.senderId,
-          m.content,
-          m.clientMsgId,
-          Date.parse(m.createdAt),
-        );
-    });
+    const row = [
+      m.channelId,
+      padId(m.id),
+      bucketOf(m.id),
+      m.channelType,
+      m.senderId,
+      m.content,
+      m.clientMsgId,
+      Date.parse(m.createdAt),
+    ];
+    return this.sqlite.write({ steps: [{ sql: SQL.insertMessage, rows: [row] }] });
   }
 
   addToInboxes(userIds: readonly string[], m: Message): Promise<void> {
@@ -65,10 +62,7 @@ export class SqliteHistoryStore extends HistoryStore {
       m.clientMsgId,
       Date.parse(m.createdAt),
     ];
-    return this.sqlite.write(() => {
-      const insert = this.sqlite.statement(SQL.insertInbox);
-      for (const userId of userIds) insert.run(userId, ...params);
-    });
+    return this.sqlite.write({ steps: [{ sql: SQL.insertInbox, rows: userIds.map((u) => [u, ...params]) }] });
   }
 
   async getMessage(channelId: string, id: string): Promise<Message | null> {
