@@ -73,7 +73,13 @@ export class SqlHistoryStore extends HistoryStore {
   }
 }
 
-function toMessage(r: ChannelMessageRow | InboxRow): Message {
+/** The columns both SQL adapters read, named as the entities name them. */
+export type StoredRow = Pick<
+  ChannelMessageRow,
+  'messageId' | 'channelId' | 'channelType' | 'senderId' | 'content' | 'clientMsgId' | 'createdAt'
+>;
+
+export function toMessage(r: StoredRow): Message {
   return {
     id: unpadId(r.messageId),
     channelId: r.channelId,

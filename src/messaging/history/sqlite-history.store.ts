@@ -2,19 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { SqliteWriter } from '../../database/sqlite-writer';
 import type { Message } from '../message';
 import { bucketOf, HistoryStore } from './history.store';
-import { padId, unpadId } from '../../ids/padded-id';
+import { StoredRow, toMessage } from './sql-history.store';
+import { padId } from '../../ids/padded-id';
 
-const COLUMNS = 'message_id, channel_id, channel_type, sender_id, content, client_msg_id, created_at';
-
-interface Row {
-  message_id: string;
-  channel_id: string;
-  channel_type: string;
-  sender_id: string;
-  content: string;
-  client_msg_id: string;
-  created_at: number;
-}
+const COLUMNS =
+  'message_id AS messageId, channel_id AS channelId, channel_type AS channelType, sender_id AS senderId, ' +
+  'content, client_msg_id AS clientMsgId, created_at AS createdAt';
 
 const SQL = {
   insertMessage:
@@ -66,29 +59,19 @@ export class SqliteHistoryStore extends HistoryStore {
   }
 
   async getMessage(channelId: string, id: string): Promise<Message | null> {
-    const row = this.sqlite.statement(SQL.get).get(channelId, padId(id)) as Row | undefined;
+    const row = this.sqlite.statement(SQL.get).get(channelId, padId(id)) as StoredRow | undefined;
     return row ? toMessage(row) : null;
   }
 
   async channelPage(channelId: string, before: string | undefined, limit: number): Promise<Message[]> {
     const upper = before === undefined ? '99999999999999999999' : padId(before);
-    return (this.sqlite.statement(SQL.channelPage).all(channelId, upper, limit) as Row[]).map(toMessage);
+    return (this.sqlite.statement(SQL.channelPage).all(channelId, upper, limit) as StoredRow[]).map(
+      toMessage,
+    );
   }
 
   async inboxAfter(userId: string, after: string | undefined, limit: number): Promise<Message[]> {
     const lower = after === undefined ? '' : padId(after);
-    return (this.sqlite.statement(SQL.inboxPage).all(userId, lower, limit) as Row[]).map(toMessage);
+    return (this.sqlite.statement(SQL.inboxPage).all(userId, lower, limit) as StoredRow[]).map(toMessage);
   }
-}
-
-function toMessage(r: Row): Message {
-  return {
-    id: unpadId(r.message_id),
-    channelId: r.channel_id,
-    channelType: r.channel_type === 'group' ? 'group' : 'dm',
-    senderId: r.sender_id,
-    content: r.content,
-    clientMsgId: r.client_msg_id,
-    createdAt: new Date(Number(r.created_at)).toISOString(),
-  };
 }
