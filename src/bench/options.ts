@@ -53,7 +53,8 @@ Target (default: the bench starts the embedded server, ROLES=all, in a temp DATA
   --url <http://host:port>      a running deployment instead (REST and, unless --chat-url, sockets)
   --chat-url <url>              a chat node of that deployment (repeat for several; sockets spread over them)
   --server-pid <pid>            sample CPU/RSS of a local server process when using --url (repeatable)
-  --cluster                     the multi-role cluster on real services (not built yet)
+  --cluster                     api + 2 chat + presence + worker processes on the stores given with
+                                --server-env (DATABASE_URL, REDIS_URL, JWT_SECRET[, CASSANDRA_CONTACT_POINTS])
   --server-env KEY=VAL          extra env for the started server (repeatable), e.g. DATABASE_URL=...
   --server-node-args "<args>"   node flags for the started server, e.g. "--max-old-space-size=512"
   --profile                     CPU-profile the server over the measured window; prints top self time

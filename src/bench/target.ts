@@ -117,19 +117,60 @@ export function useRunning(opts: BenchOptions & { url: string }): BenchTarget {
   };
 }
 
+const CLUSTER_NEEDS = ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET'] as const;
+
 /**
- * Extension point for the multi-role cluster (api + two chat nodes + presence + worker on Postgres, Redis and
- * Cassandra). A launcher returns a BenchTarget whose `chatUrls` lists both chat nodes (so every DM pair
- * crosses nodes), whose `servers`/`pids` name each role's process ("server:api", "server:chat-1", ...), and
- * whose `stop` ends them all. Nothing else in the bench needs to change.
+ * The multi-role cluster as processes on loopback, the same roles as test/support/cluster.ts and
+ * docker/compose.yaml: api, two chat nodes, presence and worker, on the stores given with --server-env
+ * (DATABASE_URL, REDIS_URL, JWT_SECRET, and CASSANDRA_CONTACT_POINTS for history on Cassandra). No Consul:
+ * the bench hands the two chat URLs to the clients itself, so every DM pair crosses nodes.
  */
-export function startCluster(_opts: BenchOptions): Promise<BenchTarget> {
-  return Promise.reject(
-    new UsageError(
-      '--cluster is not yet built: start the roles yourself and pass --url <api> --chat-url <chat-1> ' +
-        '--chat-url <chat-2> (and --server-pid for each process to sample)',
-    ),
-  );
+export async function startCluster(opts: BenchOptions): Promise<BenchTarget> {
+  const missing = CLUSTER_NEEDS.filter((k) => !opts.serverEnv[k]);
+  if (missing.length) throw new UsageError(`--cluster needs --server-env for ${missing.join(', ')}`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'chat-bench-cluster-'));
+  const started: ChildServer[] = [];
+  const stopAll = async () => {
+    await Promise.all(started.map((s) => s.stop()));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const start = async (name: string, roles: string, extra: Record<string, string> = {}) => {
+    const server = await startChildServer(name, SERVER_MAIN, {
+      env: benchServerEnv(dataDir, { ...opts.serverEnv, ROLES: roles, ...extra }),
+      nodeArgs: nodeArgs(opts),
+    });
+    started.push(server);
+    return server;
+  };
+  try {
+    // The api process migrates; the others start on the migrated schema.
+    const api = await start('server:api', 'api');
+    const later = { DATABASE_MIGRATE_ON_START: 'false', CASSANDRA_MIGRATE_ON_START: 'false' };
+    const [chat1, chat2] = await Promise.all([
+      start('server:chat-1', 'chat', later),
+      start('server:chat-2', 'chat', later),
+    ]);
+    await Promise.all([start('server:presence', 'presence', later), start('server:worker', 'worker', later)]);
+    return {
+      kind: 'cluster',
+      apiUrl: api.url,
+      chatUrls: [chat1.url, chat2.url],
+      servers: started,
+      pids: started.map((s) => ({ name: s.name, pid: s.pid })),
+      needsAccounts: true,
+      describe: {
+        kind: 'cluster',
+        roles: started.map((s) => s.name),
+        api: api.url,
+        chatUrls: [chat1.url, chat2.url],
+        serverEnv: Object.keys(opts.serverEnv),
+      },
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
 }
 
 const running = new Set<BenchTarget>();
