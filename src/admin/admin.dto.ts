@@ -1,21 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IntParam } from '../common/query-params';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IntParam(0, Number.MAX_SAFE_INTEGER, 0)
   offset?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntParam(1, 100, 50)
   limit?: number;
 }
 
@@ -29,12 +20,7 @@ export class UserPageQuery extends PageQuery {
 }
 
 export class AuditQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntParam(1, 200, 50)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'id of the last entry of the previous page' })
@@ -44,12 +30,7 @@ export class AuditQuery {
 }
 
 export class FailedJobsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntParam(1, 200, 50)
   limit?: number;
 }
 

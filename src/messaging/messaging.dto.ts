@@ -1,12 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { IntParam } from '../common/query-params';
 import {
-  IsInt,
   IsOptional,
   IsString,
   Length,
-  Max,
-  Min,
   Validate,
   ValidatorConstraint,
   ValidatorConstraintInterface,
@@ -39,12 +36,7 @@ export class SyncQuery {
   @Validate(IsMessageId)
   after?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IntParam(1, 500, 100)
   limit?: number;
 }
 
@@ -54,12 +46,7 @@ export class HistoryQuery {
   @Validate(IsMessageId)
   before?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntParam(1, 100, 50)
   limit?: number;
 }
 

@@ -2,19 +2,14 @@ import { until } from '../support/wait';
 import { ChatSocket } from '../../src/client';
 import type { ChatMessage } from '../../src/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
-import { aDevice, aUser, Inbox, TestUser, uniqueName } from '../support/builders';
+import { aUser, Inbox, TestUser, uniqueName, devicesPerTest } from '../support/builders';
 
 const ADMIN = uniqueName('root_');
 
 describe.each(e2eStacks('admin e2e', { cassandra: false }))('admin API ($name)', ({ name, env }) => {
   let app: RunningApp;
   let admin: TestUser;
-  const sockets: ChatSocket[] = [];
-  const device = async (u: TestUser) => {
-    const s = await aDevice(app.url, u);
-    sockets.push(s);
-    return s;
-  };
+  const device = devicesPerTest(() => app.url);
 
   beforeAll(async () => {
     app = await startApp({
@@ -26,7 +21,6 @@ describe.each(e2eStacks('admin e2e', { cassandra: false }))('admin API ($name)',
     });
     admin = await aUser(app.http, { username: ADMIN });
   });
-  afterEach(() => sockets.splice(0).forEach((s) => s.close()));
   afterAll(() => app.close());
 
   it('answers 403 forbidden to a non-admin on every admin call', async () => {

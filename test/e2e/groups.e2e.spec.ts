@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatSocket, Group } from '../../src/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
-import { aDevice, aUser, Inbox, TestUser } from '../support/builders';
+import { aUser, Inbox, TestUser, devicesPerTest } from '../support/builders';
 
 const ok = <T extends { ok: boolean }>(ack: T): Extract<T, { ok: true }> => {
   expect(ack).toMatchObject({ ok: true });
@@ -11,12 +11,7 @@ describe.each(e2eStacks('groups e2e'))('group chat ($name)', ({ env }) => {
   let app: RunningApp;
   let owner: TestUser;
   let users: TestUser[];
-  const sockets: ChatSocket[] = [];
-  const device = async (u: TestUser) => {
-    const s = await aDevice(app.url, u);
-    sockets.push(s);
-    return s;
-  };
+  const device = devicesPerTest(() => app.url);
   const listen = (s: ChatSocket) => {
     const box = new Inbox<ChatMessage>();
     s.on('message:new', box.push);
@@ -30,7 +25,6 @@ describe.each(e2eStacks('groups e2e'))('group chat ($name)', ({ env }) => {
     for (let i = 0; i < 10; i++)
       users.push(...(await Promise.all(Array.from({ length: 10 }, () => aUser(app.http)))));
   }, 120_000);
-  afterEach(() => sockets.splice(0).forEach((s) => s.close()));
   afterAll(() => app.close());
 
   const aGroup = (members: TestUser[]): Promise<Group> =>

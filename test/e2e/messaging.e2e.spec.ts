@@ -1,7 +1,7 @@
 import { ChatSocket } from '../../src/client';
 import type { ChatMessage } from '../../src/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
-import { aDevice, aUser, Inbox, TestUser, uniqueName } from '../support/builders';
+import { aDevice, aUser, Inbox, TestUser, uniqueName, devicesPerTest } from '../support/builders';
 
 const dm = (a: string, b: string) => (a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`);
 const ok = <T extends { ok: boolean }>(ack: T): Extract<T, { ok: true }> => {
@@ -18,12 +18,7 @@ describe.each(e2eStacks('messaging e2e'))('1-on-1 messaging ($name)', ({ env }) 
   let app: RunningApp;
   let a: TestUser;
   let b: TestUser;
-  const sockets: ChatSocket[] = [];
-  const device = async (u: TestUser) => {
-    const s = await aDevice(app.url, u);
-    sockets.push(s);
-    return s;
-  };
+  const device = devicesPerTest(() => app.url);
 
   beforeAll(async () => {
     app = await startApp({ ...env, CHAT_TEST_HOOKS: 'true' });
@@ -31,7 +26,6 @@ describe.each(e2eStacks('messaging e2e'))('1-on-1 messaging ($name)', ({ env }) 
   beforeEach(async () => {
     [a, b] = await Promise.all([aUser(app.http), aUser(app.http)]);
   });
-  afterEach(() => sockets.splice(0).forEach((s) => s.close()));
   afterAll(() => app.close());
 
   it("delivers to every device of the recipient and to the sender's other devices", async () => {

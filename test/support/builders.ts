@@ -49,3 +49,17 @@ export class Inbox<T> {
     });
   }
 }
+
+/**
+ * Sockets opened by one test, closed after it: `const device = devicesPerTest(() => app.url)` in a describe
+ * block, then `await device(user)` in a test.
+ */
+export function devicesPerTest(url: () => string): (u: { accessToken: string }) => Promise<ChatSocket> {
+  const open: ChatSocket[] = [];
+  afterEach(() => open.splice(0).forEach((s) => s.close()));
+  return async (u) => {
+    const s = await aDevice(url(), u);
+    open.push(s);
+    return s;
+  };
+}

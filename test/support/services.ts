@@ -35,6 +35,8 @@ export function describeWith(
     return !u;
   });
   if (missing.length) {
+    // Reached only without REQUIRE_SERVICES (serviceUrl throws under it, so CI can never skip). The skipped
+    // block keeps a file whose every suite needs a service from being an error, and the reporter says why.
     describe.skip(`${name} (needs ${missing.join(', ')})`, () => it('is skipped', () => undefined));
     return;
   }
