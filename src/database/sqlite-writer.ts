@@ -13,7 +13,10 @@ interface SqliteDb {
   prepare(sql: string): SqliteStatement;
 }
 
-/** One write: statements run with each row of parameters, then an optional read inside the same transaction. */
+/**
+ * One write: statements run with each row of parameters, then an optional read inside the same transaction.
+ * A write is atomic: when one of its statements fails, none of them is kept.
+ */
 export interface WriteOp {
   steps: { sql: string; rows: unknown[][] }[];
   read?: { sql: string; params: unknown[] };
@@ -32,17 +35,20 @@ const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 10000');
-const cache = new Map();
-const stmt = (sql) => { let s = cache.get(sql); if (!s) { s = db.prepare(sql); cache.set(sql, s); } return s; };
-parentPort.on('message', (batch) => {
+const stmts = [];
+// Called inside the batch's transaction, each op runs in its own savepoint: all of its steps or none.
+const runOp = db.transaction((op) => {
+  for (const step of op.steps) { const s = stmts[step.s]; for (const row of step.rows) s.run(...row); }
+  return op.read ? stmts[op.read.s].get(...op.read.params) : undefined;
+});
+parentPort.on('message', ({ defs, ops }) => {
   const results = [];
   try {
+    for (const [id, sql] of defs) stmts[id] = db.prepare(sql);
     db.transaction(() => {
-      for (const op of batch) {
-        try {
-          for (const step of op.steps) { const s = stmt(step.sql); for (const row of step.rows) s.run(...row); }
-          results.push({ ok: true, value: op.read ? stmt(op.read.sql).get(...op.read.params) : undefined });
-        } catch (e) { results.push({ ok: false, error: String((e && e.message) || e) }); }
+      for (const op of ops) {
+        try { results.push({ ok: true, value: runOp(op) }); }
+        catch (e) { results.push({ ok: false, error: String((e && e.message) || e) }); }
       }
     })();
     parentPort.postMessage({ results });
@@ -71,6 +77,9 @@ export class SqliteWriter implements OnApplicationShutdown {
   private queue: Pending[] = [];
   private inFlight: Pending[] | undefined;
   private readonly statements = new Map<string, SqliteStatement>();
+  /** Statements the writer thread has prepared, by id: each SQL text crosses the thread boundary once. */
+  private readonly writerStatements = new Map<string, number>();
+  private newDefs: [number, string][] = [];
 
   constructor(@InjectDataSource() ds: DataSource) {
     if (ds.options.type !== 'better-sqlite3') throw new Error('SqliteWriter needs the embedded SQLite store');
@@ -112,7 +121,22 @@ export class SqliteWriter implements OnApplicationShutdown {
     if (!this.queue.length) return;
     this.inFlight = this.queue;
     this.queue = [];
-    this.worker.postMessage(this.inFlight.map((p) => p.op));
+    const ops = this.inFlight.map(({ op }) => ({
+      steps: op.steps.map((step) => ({ s: this.writerStatement(step.sql), rows: step.rows })),
+      read: op.read && { s: this.writerStatement(op.read.sql), params: op.read.params },
+    }));
+    this.worker.postMessage({ defs: this.newDefs, ops });
+    this.newDefs = [];
+  }
+
+  private writerStatement(sql: string): number {
+    let id = this.writerStatements.get(sql);
+    if (id === undefined) {
+      id = this.writerStatements.size;
+      this.writerStatements.set(sql, id);
+      this.newDefs.push([id, sql]);
+    }
+    return id;
   }
 
   private settle(reply: { results?: Outcome[]; error?: string }): void {

@@ -18,6 +18,8 @@ import { MessagePublisher } from './message-publisher';
 import { OfflinePush } from './offline-push.service';
 import { ReadMessagesService } from './read-messages.service';
 import { SendMessageService } from './send-message.service';
+import { ClaimThenStore, SendStore } from './send-store/send-store';
+import { SqliteSendStore } from './send-store/sqlite-send-store';
 
 /** Messaging services and their stores; the adapters are picked by configuration, never by NODE_ENV. */
 @Module({})
@@ -49,9 +51,18 @@ export class MessagingModule {
           useClass: config.redisUrl ? RedisSendDedupe : embedded ? SqliteSendDedupe : SqlSendDedupe,
         },
         ...(embedded ? [SqliteWriter] : []),
+        {
+          // One transaction for claim and rows when both live in the embedded file; else claim, then write.
+          provide: SendStore,
+          inject: [SendDedupe, HistoryStore, { token: SqliteWriter, optional: true }],
+          useFactory: (dedupe: SendDedupe, history: HistoryStore, writer?: SqliteWriter) =>
+            writer && dedupe instanceof SqliteSendDedupe && history instanceof SqliteHistoryStore
+              ? new SqliteSendStore(writer, dedupe)
+              : new ClaimThenStore(dedupe, history),
+        },
         ...services,
       ],
-      exports: [HistoryStore, SendDedupe, ...services],
+      exports: [HistoryStore, SendDedupe, SendStore, ...services],
     };
   }
 }

@@ -6,7 +6,8 @@ import { snowflakeTime } from '../ids/snowflake';
 import { MessageRate } from '../metrics/message-rate';
 import { JobQueue } from '../queue/job-queue';
 import { ChannelAccess, ResolvedChannel } from './channel-access';
-import { SendDedupe } from './dedupe/send-dedupe';
+import type { SendRef } from './dedupe/send-dedupe';
+import { SendStore } from './send-store/send-store';
 import { GroupFanoutService } from './group-fanout.service';
 import { HistoryStore } from './history/history.store';
 import { contentLength, MAX_CONTENT_CHARS, Message } from './message';
@@ -36,7 +37,7 @@ export class SendMessageService {
   constructor(
     private readonly ids: IdGenerator,
     private readonly access: ChannelAccess,
-    private readonly dedupe: SendDedupe,
+    private readonly store: SendStore,
     private readonly history: HistoryStore,
     private readonly publisher: MessagePublisher,
     private readonly groupFanout: GroupFanoutService,
@@ -52,19 +53,49 @@ export class SendMessageService {
     checkContent(input.content);
 
     const id = this.ids.next();
-    const candidate = {
+    const fresh: Message = {
       id,
       channelId: requested.channelId,
+      channelType: requested.channelType,
+      senderId: ctx.userId,
+      content: input.content,
+      clientMsgId: input.clientMsgId,
       createdAt: new Date(snowflakeTime(id)).toISOString(),
     };
-    const bound = await this.dedupe.claim(ctx.userId, input.clientMsgId, candidate);
-    const stored = bound.id === id ? null : await this.history.getMessage(bound.channelId, bound.id);
-    // A reused clientMsgId answers with what it was first bound to, even in another channel.
+    // A DM's inbox rows are written with it; a group's come from the fan-out.
+    const bound = await this.store.claimAndStore(fresh, requested.memberIds);
+    const { message, channel } =
+      bound.id === id
+        ? { message: fresh, channel: requested }
+        : await this.resend(ctx, input, bound, requested);
+
+    if (this.swallowed(ctx.userId, input.clientMsgId)) return undefined;
+    if (channel.memberIds) {
+      this.publisher.publish(channel.memberIds, message, ctx.socketId);
+      this.offlinePush.notify(channel.memberIds, message);
+    } else {
+      await this.deliverToGroup(message, ctx.socketId);
+    }
+    this.rate.record();
+    return message;
+  }
+
+  /**
+   * The (sender, clientMsgId) pair is bound to an earlier message: answer with that one, in the channel it
+   * went to. Its rows are written again (idempotent), which also completes an attempt that died before
+   * writing them or after writing only some.
+   */
+  private async resend(
+    ctx: SendContext,
+    input: SendMessageDto,
+    bound: SendRef,
+    requested: ResolvedChannel,
+  ): Promise<{ message: Message; channel: ResolvedChannel }> {
+    const stored = await this.history.getMessage(bound.channelId, bound.id);
     const channel =
       bound.channelId === requested.channelId
         ? requested
         : await this.access.forMember(ctx.userId, bound.channelId);
-    // Bound but not stored: an earlier attempt died before writing. Write it now, under the bound id.
     const message: Message = stored ?? {
       ...bound,
       channelType: channel.channelType,
@@ -72,22 +103,11 @@ export class SendMessageService {
       content: input.content,
       clientMsgId: input.clientMsgId,
     };
-
-    if (channel.memberIds) {
-      await Promise.all([
-        this.history.saveMessage(message),
-        this.history.addToInboxes(channel.memberIds, message),
-      ]);
-      if (this.swallowed(ctx.userId, input.clientMsgId)) return undefined;
-      this.publisher.publish(channel.memberIds, message, ctx.socketId);
-      this.offlinePush.notify(channel.memberIds, message);
-    } else {
-      await this.history.saveMessage(message);
-      if (this.swallowed(ctx.userId, input.clientMsgId)) return undefined;
-      await this.deliverToGroup(message, ctx.socketId);
-    }
-    this.rate.record();
-    return message;
+    await Promise.all([
+      this.history.saveMessage(message),
+      channel.memberIds ? this.history.addToInboxes(channel.memberIds, message) : undefined,
+    ]);
+    return { message, channel };
   }
 
   private async deliverToGroup(message: Message, exceptSocketId?: string): Promise<void> {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { SqliteWriter } from '../../database/sqlite-writer';
+import { SqliteWriter, WriteOp } from '../../database/sqlite-writer';
 import { DEDUPE_TTL_MS, SendDedupe, SendRef } from './send-dedupe';
 import { padId, unpadId } from '../../ids/padded-id';
 
-const SQL = {
+export const DEDUPE_SQL = {
   claim:
     'INSERT INTO send_dedupe (sender_id, client_msg_id, message_id, channel_id, created_at) VALUES (?, ?, ?, ?, ?) ' +
     // An expired binding is taken over; a live one stays.
@@ -23,26 +23,41 @@ export class SqliteSendDedupe extends SendDedupe {
   }
 
   async claim(senderId: string, clientMsgId: string, candidate: SendRef): Promise<SendRef> {
+    return toSendRef(await this.sqlite.write<DedupeRow>(this.claimOp(senderId, clientMsgId, candidate)));
+  }
+
+  /** The claim as a write, so another write can join its transaction (see SqliteSendStore). */
+  claimOp(senderId: string, clientMsgId: string, candidate: SendRef, then: WriteOp['steps'] = []): WriteOp {
     const now = Date.now();
     const sweep = now - this.lastSweep > 60_000;
     if (sweep) this.lastSweep = now;
     const created = Date.parse(candidate.createdAt);
-    const row = await this.sqlite.write<{ message_id: string; channel_id: string; created_at: number }>({
+    return {
       steps: [
-        ...(sweep ? [{ sql: SQL.sweep, rows: [[now - DEDUPE_TTL_MS]] }] : []),
+        ...(sweep ? [{ sql: DEDUPE_SQL.sweep, rows: [[now - DEDUPE_TTL_MS]] }] : []),
         {
-          sql: SQL.claim,
+          sql: DEDUPE_SQL.claim,
           rows: [
             [senderId, clientMsgId, padId(candidate.id), candidate.channelId, created, now - DEDUPE_TTL_MS],
           ],
         },
+        ...then,
       ],
-      read: { sql: SQL.read, params: [senderId, clientMsgId] },
-    });
-    return {
-      id: unpadId(row.message_id),
-      channelId: row.channel_id,
-      createdAt: new Date(Number(row.created_at)).toISOString(),
+      read: { sql: DEDUPE_SQL.read, params: [senderId, clientMsgId] },
     };
   }
+}
+
+interface DedupeRow {
+  message_id: string;
+  channel_id: string;
+  created_at: number;
+}
+
+export function toSendRef(row: DedupeRow): SendRef {
+  return {
+    id: unpadId(row.message_id),
+    channelId: row.channel_id,
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+  };
 }

@@ -9,7 +9,7 @@ const COLUMNS =
   'message_id AS messageId, channel_id AS channelId, channel_type AS channelType, sender_id AS senderId, ' +
   'content, client_msg_id AS clientMsgId, created_at AS createdAt';
 
-const SQL = {
+export const HISTORY_SQL = {
   insertMessage:
     'INSERT OR IGNORE INTO messages_by_channel (channel_id, message_id, bucket, channel_type, sender_id, content, client_msg_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   insertInbox:
@@ -30,48 +30,60 @@ export class SqliteHistoryStore extends HistoryStore {
   }
 
   saveMessage(m: Message): Promise<void> {
-    const row = [
-      m.channelId,
-      padId(m.id),
-      bucketOf(m.id),
-      m.channelType,
-      m.senderId,
-      m.content,
-      m.clientMsgId,
-      Date.parse(m.createdAt),
-    ];
-    return this.sqlite.write({ steps: [{ sql: SQL.insertMessage, rows: [row] }] });
+    return this.sqlite.write({ steps: [{ sql: HISTORY_SQL.insertMessage, rows: [channelRow(m)] }] });
   }
 
   addToInboxes(userIds: readonly string[], m: Message): Promise<void> {
     if (!userIds.length) return Promise.resolve();
-    const params = [
-      padId(m.id),
-      bucketOf(m.id),
-      m.channelId,
-      m.channelType,
-      m.senderId,
-      m.content,
-      m.clientMsgId,
-      Date.parse(m.createdAt),
-    ];
-    return this.sqlite.write({ steps: [{ sql: SQL.insertInbox, rows: userIds.map((u) => [u, ...params]) }] });
+    return this.sqlite.write({ steps: [{ sql: HISTORY_SQL.insertInbox, rows: inboxRows(userIds, m) }] });
   }
 
   async getMessage(channelId: string, id: string): Promise<Message | null> {
-    const row = this.sqlite.statement(SQL.get).get(channelId, padId(id)) as StoredRow | undefined;
+    const row = this.sqlite.statement(HISTORY_SQL.get).get(channelId, padId(id)) as StoredRow | undefined;
     return row ? toMessage(row) : null;
   }
 
   async channelPage(channelId: string, before: string | undefined, limit: number): Promise<Message[]> {
     const upper = before === undefined ? '99999999999999999999' : padId(before);
-    return (this.sqlite.statement(SQL.channelPage).all(channelId, upper, limit) as StoredRow[]).map(
+    return (this.sqlite.statement(HISTORY_SQL.channelPage).all(channelId, upper, limit) as StoredRow[]).map(
       toMessage,
     );
   }
 
   async inboxAfter(userId: string, after: string | undefined, limit: number): Promise<Message[]> {
     const lower = after === undefined ? '' : padId(after);
-    return (this.sqlite.statement(SQL.inboxPage).all(userId, lower, limit) as StoredRow[]).map(toMessage);
+    return (this.sqlite.statement(HISTORY_SQL.inboxPage).all(userId, lower, limit) as StoredRow[]).map(
+      toMessage,
+    );
   }
+}
+
+/** The parameters of a `messages_by_channel` row, in the order of HISTORY_SQL.insertMessage. */
+export function channelRow(m: Message): unknown[] {
+  return [
+    m.channelId,
+    padId(m.id),
+    bucketOf(m.id),
+    m.channelType,
+    m.senderId,
+    m.content,
+    m.clientMsgId,
+    Date.parse(m.createdAt),
+  ];
+}
+
+/** The parameters of each user's `inbox_by_user` row, in the order of HISTORY_SQL.insertInbox. */
+export function inboxRows(userIds: readonly string[], m: Message): unknown[][] {
+  const [id, bucket, createdAt] = [padId(m.id), bucketOf(m.id), Date.parse(m.createdAt)];
+  return userIds.map((u) => [
+    u,
+    id,
+    bucket,
+    m.channelId,
+    m.channelType,
+    m.senderId,
+    m.content,
+    m.clientMsgId,
+    createdAt,
+  ]);
 }

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { SendDedupe, SendRef } from '../dedupe/send-dedupe';
+import { HistoryStore } from '../history/history.store';
+import type { Message } from '../message';
+
+/**
+ * The first write of a send: bind (sender, clientMsgId) to a new message and store that message, its channel
+ * row and (for a DM) every participant's inbox row, but only when the binding is to it. Returns the binding
+ * that holds; when it is not `message`, nothing was written and the caller deals with the earlier binding.
+ */
+export abstract class SendStore {
+  abstract claimAndStore(message: Message, inboxUserIds: readonly string[] | undefined): Promise<SendRef>;
+}
+
+/** Dedupe and history in different places (Redis, Postgres, Cassandra): claim first, then write concurrently. */
+@Injectable()
+export class ClaimThenStore extends SendStore {
+  constructor(
+    private readonly dedupe: SendDedupe,
+    private readonly history: HistoryStore,
+  ) {
+    super();
+  }
+
+  async claimAndStore(message: Message, inboxUserIds: readonly string[] | undefined): Promise<SendRef> {
+    const { id, channelId, createdAt } = message;
+    const bound = await this.dedupe.claim(message.senderId, message.clientMsgId, {
+      id,
+      channelId,
+      createdAt,
+    });
+    if (bound.id !== message.id) return bound;
+    await Promise.all([
+      this.history.saveMessage(message),
+      inboxUserIds?.length ? this.history.addToInboxes(inboxUserIds, message) : undefined,
+    ]);
+    return bound;
+  }
+}

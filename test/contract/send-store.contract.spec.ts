@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../../src/config/app-config';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { runMigrationsLocked } from '../../src/database/run-migrations';
+import { SqliteWriter } from '../../src/database/sqlite-writer';
+import { SnowflakeGenerator } from '../../src/ids/snowflake';
+import { RedisSendDedupe } from '../../src/messaging/dedupe/redis-send-dedupe';
+import { SqliteSendDedupe } from '../../src/messaging/dedupe/sqlite-send-dedupe';
+import { HistoryStore } from '../../src/messaging/history/history.store';
+import { SqlHistoryStore } from '../../src/messaging/history/sql-history.store';
+import { SqliteHistoryStore } from '../../src/messaging/history/sqlite-history.store';
+import type { Message } from '../../src/messaging/message';
+import { ClaimThenStore, SendStore } from '../../src/messaging/send-store/send-store';
+import { SqliteSendStore } from '../../src/messaging/send-store/sqlite-send-store';
+import { RedisService } from '../../src/redis/redis.service';
+import { TEST_JWT_SECRET, tempDataDir } from '../support/app';
+import { describeWith } from '../support/services';
+
+interface Opened {
+  store: SendStore;
+  history: HistoryStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The send store's contract: the first send of a (sender, clientMsgId) stores the message with its inbox rows;
+ * any later one answers with that binding and writes nothing of its own.
+ */
+function sendStoreContract(open: () => Promise<Opened>): void {
+  let store: SendStore;
+  let history: HistoryStore;
+  let close: () => Promise<void>;
+  beforeAll(async () => ({ store, history, close } = await open()));
+  afterAll(() => close());
+
+  const ids = new SnowflakeGenerator(1);
+  const dm = (sender: string, to: string, clientMsgId: string): Message => ({
+    id: ids.next().toString(),
+    channelId: `dm:${[sender, to].sort().join(':')}`,
+    channelType: 'dm',
+    senderId: sender,
+    content: `hello ${clientMsgId}`,
+    clientMsgId,
+    createdAt: new Date().toISOString(),
+  });
+
+  it('stores a new message, its channel row and every inbox row, and returns its own binding', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const m = dm(a, b, 'c1');
+    expect(await store.claimAndStore(m, [a, b])).toEqual({
+      id: m.id,
+      channelId: m.channelId,
+      createdAt: m.createdAt,
+    });
+    expect(await history.getMessage(m.channelId, m.id)).toEqual(m);
+    expect(await history.inboxAfter(a, undefined, 10)).toEqual([m]);
+    expect(await history.inboxAfter(b, undefined, 10)).toEqual([m]);
+  });
+
+  it('answers a reused clientMsgId with the first binding and writes nothing for the second message', async () => {
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const first = dm(a, b, 'again');
+    await store.claimAndStore(first, [a, b]);
+    const second = dm(a, c, 'again');
+    expect((await store.claimAndStore(second, [a, c])).id).toBe(first.id);
+    expect(await history.getMessage(second.channelId, second.id)).toBeNull();
+    expect(await history.inboxAfter(c, undefined, 10)).toEqual([]);
+    expect(await history.inboxAfter(a, undefined, 10)).toEqual([first]);
+  });
+
+  it('stores exactly one of many concurrent sends of the same clientMsgId', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const candidates = Array.from({ length: 12 }, () => dm(a, b, 'race'));
+    const bound = await Promise.all(candidates.map((m) => store.claimAndStore(m, [a, b])));
+    expect(new Set(bound.map((r) => r.id)).size).toBe(1);
+    const inbox = await history.inboxAfter(b, undefined, 50);
+    expect(inbox.map((m) => m.id)).toEqual([bound[0].id]);
+  });
+
+  it('writes only the channel row when no inbox rows are asked for (a group message before its fan-out)', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const m: Message = { ...dm(a, b, 'g1'), channelId: `group:${randomUUID()}`, channelType: 'group' };
+    await store.claimAndStore(m, undefined);
+    expect(await history.getMessage(m.channelId, m.id)).toEqual(m);
+    expect(await history.inboxAfter(a, undefined, 10)).toEqual([]);
+  });
+}
+
+async function relational(databaseUrl?: string) {
+  const ds = await new DataSource(
+    dataSourceOptions({ databaseUrl, dataDir: tempDataDir(), migrateOnStart: false }),
+  ).initialize();
+  await runMigrationsLocked(ds);
+  return ds;
+}
+
+describe('send store contract: embedded SQLite, claim and rows in one transaction', () => {
+  sendStoreContract(async () => {
+    const ds = await relational();
+    const writer = new SqliteWriter(ds);
+    const history = new SqliteHistoryStore(writer);
+    return {
+      store: new SqliteSendStore(writer, new SqliteSendDedupe(writer)),
+      history,
+      close: async () => {
+        await writer.onApplicationShutdown();
+        await ds.destroy();
+      },
+    };
+  });
+});
+
+describeWith(['postgres', 'redis'], 'send store contract: Redis claim, then Postgres rows', (urls) => {
+  sendStoreContract(async () => {
+    const ds = await relational(urls.postgres);
+    const redis = new RedisService(
+      loadConfig({ REDIS_URL: urls.redis, JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: tempDataDir() }),
+    );
+    const history = new SqlHistoryStore(ds);
+    return {
+      store: new ClaimThenStore(new RedisSendDedupe(redis), history),
+      history,
+      close: async () => {
+        await redis.onApplicationShutdown();
+        await ds.destroy();
+      },
+    };
+  });
+});
