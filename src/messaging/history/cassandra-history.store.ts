@@ -28,6 +28,8 @@ const OPTS: QueryOptions = { prepare: true, isIdempotent: true };
 const BUCKET_CHUNK = 8;
 /** Users whose inbox rows are in flight at once for one message (two statements each). */
 const INBOX_CONCURRENCY = 32;
+/** Index rows remembered as written; ~100 B each, so the cache stays near 10 MB. */
+const INDEXED_CACHE_SIZE = 100_000;
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 
@@ -35,10 +37,14 @@ const INT_MAX = 2147483647;
  * History on Cassandra (DESIGN.md section 3). Message ids are `bigint` columns, converted from and to
  * decimal strings through the driver's Long, never through a JS number. Each message write also inserts
  * its bucket into a small index (`channel_buckets`, `user_buckets`), the same row every time, so paging
- * visits only buckets that hold something. No statement binds null or deletes: no tombstones.
+ * visits only buckets that hold something. No statement binds null or deletes: no tombstones. Since index
+ * rows are never deleted, one this process has written once is not written again (it was a third of the
+ * statements of a DM).
  */
 @Injectable()
 export class CassandraHistoryStore extends HistoryStore {
+  private readonly indexed = new WrittenOnce(INDEXED_CACHE_SIZE);
+
   constructor(private readonly cassandra: CassandraService) {
     super();
   }
@@ -56,7 +62,7 @@ export class CassandraHistoryStore extends HistoryStore {
         m.clientMsgId,
         toDate(m),
       ]),
-      this.exec(CQL.insertChannelBucket, [m.channelId, bucket]),
+      this.index(`c:${m.channelId}:${bucket}`, CQL.insertChannelBucket, [m.channelId, bucket]),
     ]);
   }
 
@@ -77,7 +83,7 @@ export class CassandraHistoryStore extends HistoryStore {
           m.clientMsgId,
           createdAt,
         ]),
-        this.exec(CQL.insertUserBucket, [userId, bucket]),
+        this.index(`u:${userId}:${bucket}`, CQL.insertUserBucket, [userId, bucket]),
       ]),
     );
   }
@@ -136,6 +142,13 @@ export class CassandraHistoryStore extends HistoryStore {
     return out;
   }
 
+  /** Writes an index row unless this process already has; it is remembered only once the write succeeded. */
+  private async index(key: string, cql: string, params: unknown[]): Promise<void> {
+    if (this.indexed.has(key)) return;
+    await this.exec(cql, params);
+    this.indexed.add(key);
+  }
+
   private exec(cql: string, params: unknown[]): Promise<types.ResultSet> {
     return this.cassandra.client.execute(cql, params, OPTS);
   }
@@ -159,6 +172,22 @@ function toMessage(r: types.Row): Message {
     clientMsgId: r.get('client_msg_id') as string,
     createdAt: (r.get('created_at') as Date).toISOString(),
   };
+}
+
+/** A bounded set that forgets its oldest entries first. */
+class WrittenOnce {
+  private readonly keys = new Set<string>();
+
+  constructor(private readonly max: number) {}
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  add(key: string): void {
+    if (this.keys.size >= this.max) this.keys.delete(this.keys.values().next().value!);
+    this.keys.add(key);
+  }
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; rejects with the first failure. */
