@@ -3,7 +3,8 @@
  * deployment), a table on stdout, a JSON file in bench-results/. Exits 1 on lost or duplicate messages (unless
  * --allow-loss), 2 on failed sends or connections (unless --allow-errors), 64 on a usage error, 3 on a crash.
  */
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { BenchContext } from './bench-context';
 import { BenchOptions, parseOptions, Scenario, USAGE, UsageError } from './options';
 import type { ProfileSummary } from './profile-summary';
@@ -64,6 +65,8 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/:/g, '-').replace(/\..+$/, '');
   const outFile = opts.out ?? join(ROOT, 'bench-results', `${opts.scenario}-${stamp}.json`);
+  // The server writes its profile next to the report, so the folder must exist before the run.
+  mkdirSync(dirname(outFile), { recursive: true });
   const ctx = new BenchContext(opts, outFile.replace(/\.json$/, ''));
   const machine = machineInfo();
   ctx.log(`bench ${opts.scenario}: ${machine.cores} cores, load average ${machine.loadAverage.join(' ')}`);
