@@ -21,12 +21,13 @@ export class ChatDrain implements BeforeApplicationShutdown {
     this.server = server;
   }
 
-  /** Counts a send until it settles. */
-  track<T>(work: Promise<T>): Promise<T> {
+  /** A send started; `end()` when it has settled. */
+  begin(): void {
     this.inFlight++;
-    return work.finally(() => {
-      if (--this.inFlight === 0) this.idle?.();
-    });
+  }
+
+  end(): void {
+    if (--this.inFlight === 0) this.idle?.();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

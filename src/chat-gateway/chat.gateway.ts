@@ -13,8 +13,7 @@ import type { Server, Socket } from 'socket.io';
 import { AccessTokens, AuthUser } from '../auth/access-token';
 import { AppError } from '../common/app-error';
 import { validatePayload } from '../common/validation';
-import { Message } from '../messaging/message';
-import { SendMessageDto, SyncQuery } from '../messaging/messaging.dto';
+import { parseSendMessage, SyncQuery } from '../messaging/messaging.dto';
 import { ReadMessagesService } from '../messaging/read-messages.service';
 import { SendMessageService } from '../messaging/send-message.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -94,6 +93,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   async handleConnection(socket: ChatSocket): Promise<void> {
     const { user, friendIds } = socket.data;
+    socket.on('message:send', (payload: unknown, ack?: unknown) => this.onSend(socket, payload, ack));
     // Rooms are joined before any event is handled, so a sync that follows cannot miss a live message.
     void socket.join([userRoom(user.id), ...friendIds.map(presenceRoom)]);
     this.metrics.connections.inc();
@@ -112,26 +112,32 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       .catch((e: Error) => this.logger.warn(`presence disconnect: ${e.message}`));
   }
 
-  @SubscribeMessage('message:send')
-  onSend(
-    @ConnectedSocket() socket: ChatSocket,
-    @MessageBody() payload: unknown,
-  ): Promise<Ack<{ message: Message }> | undefined> {
+  /**
+   * `message:send` is a plain Socket.IO listener rather than a `@SubscribeMessage` handler: Nest's per-event
+   * pipeline (rxjs, parameter decorators, its ack wrapper) cost as much CPU as the send itself at saturation
+   * (README, Measured). Sends of one socket run one after another, so a device's messages keep their order.
+   */
+  private onSend(socket: ChatSocket, payload: unknown, ack: unknown): void {
+    // `socket.emit('message:send', callback)` without a payload: the callback comes first.
+    if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload];
+    const reply = typeof ack === 'function' ? (ack as (answer: unknown) => void) : undefined;
     const started = process.hrtime.bigint();
-    const run = this.drain.track(socket.data.sendChain.then(() => this.send(socket, payload)));
-    socket.data.sendChain = run.catch(() => undefined);
-    return run.then((ack) => {
-      if (ack?.ok) this.metrics.sendToAck.observe(Number(process.hrtime.bigint() - started) / 1e9);
-      return ack;
-    });
+    this.drain.begin();
+    // send() never rejects (every failure becomes an error ack), so the chain cannot break.
+    socket.data.sendChain = socket.data.sendChain.then(() => this.send(socket, payload, reply, started));
   }
 
-  private async send(socket: ChatSocket, payload: unknown): Promise<Ack<{ message: Message }> | undefined> {
+  private async send(
+    socket: ChatSocket,
+    payload: unknown,
+    reply: ((answer: unknown) => void) | undefined,
+    started: bigint,
+  ): Promise<void> {
     let swallowed = false;
     const ack = await toAck(
       'message:send',
       async () => {
-        const input = validatePayload(SendMessageDto, payload);
+        const input = parseSendMessage(payload);
         if (!this.limiter.take(socket.data.user.id))
           throw new AppError('rate_limited', 'sending too fast; slow down');
         const message = await this.sender.send({ userId: socket.data.user.id, socketId: socket.id }, input);
@@ -140,9 +146,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       },
       (code) => this.metrics.socketErrors.inc({ event: 'message:send', code }),
     );
-    if (swallowed) return undefined;
-    if (ack.ok) this.metrics.messagesSent.inc({ channel_type: ack.message.channelType });
-    return ack;
+    this.drain.end();
+    if (swallowed) return;
+    if (ack.ok) {
+      this.metrics.messagesSent.inc({ channel_type: ack.message.channelType });
+      this.metrics.sendToAck.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+    reply?.(ack);
   }
 
   @SubscribeMessage('sync')

@@ -8,6 +8,7 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
+import { validatePayload } from '../common/validation';
 import { isSnowflakeString } from '../ids/snowflake';
 import { Message } from './message';
 
@@ -28,6 +29,39 @@ export class SendMessageDto {
   @IsOptional() @IsString() @Length(1, 120) channelId?: string;
   // Length is checked in characters by the use case (too_large vs bad_request), not here.
   @IsString() content!: string;
+}
+
+const SEND_KEYS = new Set(['clientMsgId', 'to', 'channelId', 'content']);
+// Printable ASCII: here a string's length is the length class-validator measures, so both agree exactly.
+const ASCII_64 = /^[\x20-\x7e]{1,64}$/;
+const ASCII_120 = /^[\x20-\x7e]{1,120}$/;
+
+/**
+ * `message:send` is the hot path: a payload of the usual shape (known keys, ASCII ids, string content) is taken
+ * as it is, without class-transformer and class-validator's per-call allocations. Anything else goes through
+ * SendMessageDto's rules, which decide and word the error. A unit test holds both to the same answers.
+ */
+export function parseSendMessage(payload: unknown): SendMessageDto {
+  return isPlainSend(payload) ? payload : validatePayload(SendMessageDto, payload);
+}
+
+function isPlainSend(p: unknown): p is SendMessageDto {
+  if (
+    p === null ||
+    typeof p !== 'object' ||
+    Array.isArray(p) ||
+    Object.getPrototypeOf(p) !== Object.prototype
+  )
+    return false;
+  for (const key of Object.keys(p)) if (!SEND_KEYS.has(key)) return false;
+  const { clientMsgId, to, channelId, content } = p as Record<string, unknown>;
+  return (
+    typeof clientMsgId === 'string' &&
+    ASCII_64.test(clientMsgId) &&
+    (to === undefined || (typeof to === 'string' && ASCII_64.test(to))) &&
+    (channelId === undefined || (typeof channelId === 'string' && ASCII_120.test(channelId))) &&
+    typeof content === 'string'
+  );
 }
 
 export class SyncQuery {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PushDispatcher } from '../notification/push-dispatcher';
 import { PresenceStore } from '../presence/presence.store';
+import { RealtimeEmitter } from '../realtime/realtime-emitter';
 import type { Message } from './message';
 
 /**
@@ -14,10 +15,12 @@ export class OfflinePush {
   constructor(
     private readonly presence: PresenceStore,
     private readonly push: PushDispatcher,
+    private readonly realtime: RealtimeEmitter,
   ) {}
 
   notify(userIds: readonly string[], message: Message): void {
-    const recipients = userIds.filter((u) => u !== message.senderId);
+    // A recipient with a socket on this node is online: no presence lookup (a Redis call when distributed).
+    const recipients = userIds.filter((u) => u !== message.senderId && !this.realtime.connectedHere(u));
     if (!recipients.length) return;
     void this.run(recipients, message).catch((e: Error) =>
       this.logger.warn(`push enqueue failed: ${e.message}`),

@@ -17,4 +17,6 @@ export abstract class RealtimeEmitter {
   abstract disconnect(of: string): void;
   /** Emits to every connected socket on every node (system announcements). */
   abstract broadcast(event: string, payload: unknown): void;
+  /** Whether the user has a socket on this very node (no network call); false where there are no sockets. */
+  abstract connectedHere(userId: string): boolean;
 }

@@ -37,4 +37,8 @@ export class RedisEmitterEmitter extends RealtimeEmitter {
   broadcast(event: string, payload: unknown): void {
     this.emitter.emit(event, payload);
   }
+
+  connectedHere(): boolean {
+    return false; // this role holds no sockets
+  }
 }

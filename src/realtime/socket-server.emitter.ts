@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Server } from 'socket.io';
-import { RealtimeEmitter } from './realtime-emitter';
+import { RealtimeEmitter, userRoom } from './realtime-emitter';
 
 /** Emits through this chat node's Socket.IO server; with the Redis adapter the operation reaches every node. */
 @Injectable()
@@ -31,6 +31,10 @@ export class SocketServerEmitter extends RealtimeEmitter {
 
   disconnect(of: string): void {
     this.io().in(of).disconnectSockets(true);
+  }
+
+  connectedHere(userId: string): boolean {
+    return (this.server?.of('/').adapter.rooms.get(userRoom(userId))?.size ?? 0) > 0;
   }
 
   private io(): Server {
