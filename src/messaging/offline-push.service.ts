@@ -11,6 +11,7 @@ import type { Message } from './message';
 @Injectable()
 export class OfflinePush {
   private readonly logger = new Logger(OfflinePush.name);
+  private pending?: Pending[];
 
   constructor(
     private readonly presence: PresenceStore,
@@ -22,14 +23,32 @@ export class OfflinePush {
     // A recipient with a socket on this node is online: no presence lookup (a Redis call when distributed).
     const recipients = userIds.filter((u) => u !== message.senderId && !this.realtime.connectedHere(u));
     if (!recipients.length) return;
-    void this.run(recipients, message).catch((e: Error) =>
-      this.logger.warn(`push enqueue failed: ${e.message}`),
-    );
+    // The messages of one event-loop turn share one presence lookup.
+    if (!this.pending) {
+      this.pending = [];
+      setImmediate(() => this.flush());
+    }
+    this.pending.push({ recipients, message });
   }
 
-  private async run(recipients: string[], message: Message): Promise<void> {
-    const status = await this.presence.status(recipients);
-    const offline = recipients.filter((u) => status.get(u)?.status !== 'online');
-    if (offline.length) await this.push.notifyOffline(offline, message);
+  private flush(): void {
+    const batch = this.pending ?? [];
+    this.pending = undefined;
+    void this.run(batch).catch((e: Error) => this.logger.warn(`push enqueue failed: ${e.message}`));
   }
+
+  private async run(batch: Pending[]): Promise<void> {
+    const status = await this.presence.status([...new Set(batch.flatMap((p) => p.recipients))]);
+    await Promise.all(
+      batch.map(({ recipients, message }) => {
+        const offline = recipients.filter((u) => status.get(u)?.status !== 'online');
+        return offline.length ? this.push.notifyOffline(offline, message) : undefined;
+      }),
+    );
+  }
+}
+
+interface Pending {
+  recipients: string[];
+  message: Message;
 }
