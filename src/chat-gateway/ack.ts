@@ -14,12 +14,15 @@ export async function toAck<T extends object>(
   try {
     return { ok: true, ...(await fn()) };
   } catch (e) {
-    const error: ErrorBody =
-      e instanceof AppError
-        ? { code: e.code, message: e.message }
-        : { code: 'internal', message: 'internal error' };
-    if (!(e instanceof AppError)) logger.error({ err: e, event }, 'socket event failed');
-    onError?.(error.code);
-    return { ok: false, error };
+    const ack = errorAck(event, e);
+    onError?.(ack.error.code);
+    return ack;
   }
+}
+
+/** The contract's error ack for a failure: an AppError as it is, anything else as `internal` (and logged). */
+export function errorAck(event: string, e: unknown): { ok: false; error: ErrorBody } {
+  if (e instanceof AppError) return { ok: false, error: { code: e.code, message: e.message } };
+  logger.error({ err: e, event }, 'socket event failed');
+  return { ok: false, error: { code: 'internal', message: 'internal error' } };
 }

@@ -13,6 +13,7 @@ import type { Server, Socket } from 'socket.io';
 import { AccessTokens, AuthUser } from '../auth/access-token';
 import { AppError } from '../common/app-error';
 import { validatePayload } from '../common/validation';
+import type { Message } from '../messaging/message';
 import { parseSendMessage, SyncQuery } from '../messaging/messaging.dto';
 import { ReadMessagesService } from '../messaging/read-messages.service';
 import { SendMessageService } from '../messaging/send-message.service';
@@ -23,7 +24,7 @@ import { PresenceNotifier } from '../presence/presence-notifier';
 import { presenceRoom, userRoom } from '../realtime/realtime-emitter';
 import { SocketServerEmitter } from '../realtime/socket-server.emitter';
 import { UsersRepository } from '../users/users.repository';
-import { Ack, toAck } from './ack';
+import { Ack, errorAck, toAck } from './ack';
 import { ChatDrain } from './chat-drain.service';
 import { SendRateLimiter } from './send-rate-limiter';
 
@@ -32,9 +33,12 @@ interface SocketData {
   deviceId: string;
   /** Read during the handshake so the presence rooms are joined before the first event. */
   friendIds: string[];
-  /** Sends of one socket are handled one after another, so a device's messages keep their order. */
+  /** Where the next send of this socket may start (see onSend). */
   sendChain: Promise<unknown>;
+  /** The ack of the socket's latest send: the next ack waits for it. */
+  lastAck: Promise<unknown>;
 }
+type SendAck = Ack<{ message: Message }>;
 type ChatSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
 
 const DEVICE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -88,7 +92,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         ? auth.deviceId
         : `anon-${randomUUID()}`;
     const friendIds = await this.friends.friendIds(user.id);
-    socket.data = { user, deviceId, friendIds, sendChain: Promise.resolve() };
+    socket.data = { user, deviceId, friendIds, sendChain: Promise.resolve(), lastAck: Promise.resolve() };
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
@@ -115,44 +119,58 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   /**
    * `message:send` is a plain Socket.IO listener rather than a `@SubscribeMessage` handler: Nest's per-event
    * pipeline (rxjs, parameter decorators, its ack wrapper) cost as much CPU as the send itself at saturation
-   * (README, Measured). Sends of one socket run one after another, so a device's messages keep their order.
+   * (README, Measured).
+   *
+   * Sends of one socket start one after another (checks, id, queued write), and each is acked and delivered
+   * only after the one before it: a device's messages keep their order. Their writes overlap, so a burst
+   * from one device shares one commit instead of waiting for one fsync per message.
    */
   private onSend(socket: ChatSocket, payload: unknown, ack: unknown): void {
     // `socket.emit('message:send', callback)` without a payload: the callback comes first.
     if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload];
     const reply = typeof ack === 'function' ? (ack as (answer: unknown) => void) : undefined;
-    const started = process.hrtime.bigint();
+    const received = process.hrtime.bigint();
     this.drain.begin();
-    // send() never rejects (every failure becomes an error ack), so the chain cannot break.
-    socket.data.sendChain = socket.data.sendChain.then(() => this.send(socket, payload, reply, started));
+    const data = socket.data;
+    // Neither promise ever rejects: every failure becomes an error ack.
+    const previous = data.lastAck;
+    const ticket = data.sendChain.then(() => this.startSend(socket, payload, previous));
+    const acked = ticket.then((t) => t.ack);
+    data.sendChain = ticket;
+    data.lastAck = acked;
+    void acked.then((answer) => {
+      this.drain.end();
+      if (!answer) return; // test hook: the ack is swallowed
+      if (answer.ok) {
+        this.metrics.messagesSent.inc({ channel_type: answer.message.channelType });
+        this.metrics.sendToAck.observe(Number(process.hrtime.bigint() - received) / 1e9);
+      } else {
+        this.metrics.socketErrors.inc({ event: 'message:send', code: answer.error.code });
+      }
+      reply?.(answer);
+    });
   }
 
-  private async send(
+  private async startSend(
     socket: ChatSocket,
     payload: unknown,
-    reply: ((answer: unknown) => void) | undefined,
-    started: bigint,
-  ): Promise<void> {
-    let swallowed = false;
-    const ack = await toAck(
-      'message:send',
-      async () => {
-        const input = parseSendMessage(payload);
-        if (!this.limiter.take(socket.data.user.id))
-          throw new AppError('rate_limited', 'sending too fast; slow down');
-        const message = await this.sender.send({ userId: socket.data.user.id, socketId: socket.id }, input);
-        if (!message) swallowed = true;
-        return { message: message! };
-      },
-      (code) => this.metrics.socketErrors.inc({ event: 'message:send', code }),
-    );
-    this.drain.end();
-    if (swallowed) return;
-    if (ack.ok) {
-      this.metrics.messagesSent.inc({ channel_type: ack.message.channelType });
-      this.metrics.sendToAck.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    after: Promise<unknown>,
+  ): Promise<{ ack: Promise<SendAck | undefined> }> {
+    const asError = (e: unknown) => errorAck('message:send', e);
+    try {
+      const input = parseSendMessage(payload);
+      if (!this.limiter.take(socket.data.user.id))
+        throw new AppError('rate_limited', 'sending too fast; slow down');
+      const { done } = await this.sender.start(
+        { userId: socket.data.user.id, socketId: socket.id },
+        input,
+        after,
+      );
+      return { ack: done.then((message) => message && { ok: true as const, message }, asError) };
+    } catch (e) {
+      const answer = asError(e);
+      return { ack: after.then(() => answer) };
     }
-    reply?.(ack);
   }
 
   @SubscribeMessage('sync')

@@ -15,6 +15,10 @@ import { MessagePublisher } from './message-publisher';
 import { OfflinePush } from './offline-push.service';
 import type { SendMessageDto } from './messaging.dto';
 
+export interface SendTicket {
+  done: Promise<Message | undefined>;
+}
+
 export interface SendContext {
   userId: string;
   socketId?: string;
@@ -47,8 +51,18 @@ export class SendMessageService {
     private readonly offlinePush: OfflinePush,
   ) {}
 
-  /** Returns the stored message, or undefined when the test hook swallowed the ack. */
-  async send(ctx: SendContext, input: SendMessageDto): Promise<Message | undefined> {
+  /**
+   * Starts a send: resolves the channel, checks the content, takes the id and queues the first write. It
+   * resolves as soon as that is done, so the next send of the same device can start and share the write's
+   * commit. `done` resolves with the message once it is durably stored and published (undefined when the
+   * test hook swallowed the ack), never before `after` (the device's previous send) has settled: acks and
+   * deliveries keep the device's order. Rejects, or `done` rejects, with the reason the send failed.
+   */
+  async start(
+    ctx: SendContext,
+    input: SendMessageDto,
+    after: Promise<unknown> = Promise.resolve(),
+  ): Promise<SendTicket> {
     const requested = await this.resolve(ctx.userId, input);
     checkContent(input.content);
 
@@ -63,9 +77,21 @@ export class SendMessageService {
       createdAt: new Date(snowflakeTime(id)).toISOString(),
     };
     // A DM's inbox rows are written with it; a group's come from the fan-out.
-    const bound = await this.store.claimAndStore(fresh, requested.memberIds);
+    const written = this.store.claimAndStore(fresh, requested.memberIds);
+    written.catch(() => undefined); // handled below, once `after` has settled
+    const done = after.then(() => written).then((bound) => this.finish(ctx, input, fresh, requested, bound));
+    return { done };
+  }
+
+  private async finish(
+    ctx: SendContext,
+    input: SendMessageDto,
+    fresh: Message,
+    requested: ResolvedChannel,
+    bound: SendRef,
+  ): Promise<Message | undefined> {
     const { message, channel } =
-      bound.id === id
+      bound.id === fresh.id
         ? { message: fresh, channel: requested }
         : await this.resend(ctx, input, bound, requested);
 
