@@ -7,11 +7,12 @@ import { isMainThread } from 'node:worker_threads';
  *   (`--server-node-args "--cpu-prof --cpu-prof-dir <dir>"` works too, but profiles the whole life of the
  *   process: start-up, user registration and shutdown included.)
  * - `memory`: a full GC first when the server runs with --expose-gc, then RSS and heap figures, so memory per
- *   connection is not at the mercy of when V8 last collected.
+ *   connection is not at the mercy of when V8 last collected; and the open file descriptors, so the bench can
+ *   see which process holds the sockets.
  *
  * Answers are JSON lines on stdout that the bench waits for.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { createInterface } from 'node:readline';
 
@@ -44,7 +45,19 @@ async function onCommand(line: string): Promise<void> {
     gc?.();
     gc?.();
     const m = process.memoryUsage();
-    answer('bench memory', { gc: gc !== undefined, rss: m.rss, heapUsed: m.heapUsed, external: m.external });
+    let fds: number | undefined;
+    try {
+      fds = readdirSync('/proc/self/fd').length;
+    } catch {
+      fds = undefined; // not Linux
+    }
+    answer('bench memory', {
+      gc: gc !== undefined,
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      external: m.external,
+      fds,
+    });
   }
 }
 

@@ -21,26 +21,45 @@ function openFilesLimit(): number | undefined {
   }
 }
 
+interface ProcessMemory {
+  name: string;
+  /** A chat node (a URL the sockets go to): the process that holds connections. */
+  chat: boolean;
+  rss: number;
+  heapUsed: number;
+  /** Open file descriptors (each held socket is one): where the connections really are. */
+  fds?: number;
+}
+
 interface Memory {
   rss: number;
   /** Undefined when only /proc could be read (a deployment the bench did not start). */
   heapUsed?: number;
   afterGc: boolean;
+  /** Per process the bench started (empty with --url). */
+  processes: ProcessMemory[];
 }
 
 /** Server memory summed over its processes: from the bench agent after a full GC, else from /proc. */
 async function serverMemory(ctx: BenchContext, target: BenchTarget): Promise<Memory> {
-  if (!target.servers.length) return { rss: ctx.sampler.rssBytes('server'), afterGc: false };
+  if (!target.servers.length) return { rss: ctx.sampler.rssBytes('server'), afterGc: false, processes: [] };
   const answers = await Promise.all(
     target.servers.map(async (s) => {
       const line = await s.request('memory', 'bench memory');
-      return JSON.parse(line.slice(line.indexOf('{'))) as { rss: number; heapUsed: number; gc: boolean };
+      const m = JSON.parse(line.slice(line.indexOf('{'))) as {
+        rss: number;
+        heapUsed: number;
+        gc: boolean;
+        fds?: number;
+      };
+      return { ...m, name: s.name, chat: target.chatUrls.includes(s.url) };
     }),
   );
   return {
     rss: answers.reduce((a, m) => a + m.rss, 0),
     heapUsed: answers.reduce((a, m) => a + m.heapUsed, 0),
     afterGc: answers.every((m) => m.gc),
+    processes: answers.map(({ name, chat, rss, heapUsed, fds }) => ({ name, chat, rss, heapUsed, fds })),
   };
 }
 
@@ -63,9 +82,12 @@ function warnAboutFileLimit(ctx: BenchContext): number | undefined {
   const o = ctx.opts;
   const fdLimit = openFilesLimit();
   const perWorker = Math.ceil(o.connections / o.workers);
-  if (fdLimit !== undefined && o.connections + 200 > fdLimit) {
+  // The limit is per process: each chat node holds its share of the sockets, each worker its own.
+  const chatNodes = o.cluster ? 2 : Math.max(o.chatUrls.length, 1);
+  const perNode = Math.ceil(o.connections / chatNodes);
+  if (fdLimit !== undefined && Math.max(perNode, perWorker) + 200 > fdLimit) {
     ctx.log(
-      `note: the open-files limit is ${fdLimit}; ${o.connections} connections need more in the server ` +
+      `note: the open-files limit is ${fdLimit}; ${o.connections} connections need ${perNode} per chat node ` +
         `(and ${perWorker} per worker). Raise it first, e.g. \`ulimit -n 65536\` (the server inherits it).`,
     );
   }
@@ -104,7 +126,10 @@ export async function idleScenario(ctx: BenchContext): Promise<ScenarioOutcome> 
       }
       const after = await serverMemory(ctx, target);
       const held = pool.progress();
-      return idleOutcome(ctx, target, { users: users.length, conn, held, before, after, fdLimit });
+      const assigned = new Map<string, number>();
+      for (const share of sharesOf(ctx, target, users))
+        for (const spec of share) assigned.set(spec.url, (assigned.get(spec.url) ?? 0) + 1);
+      return idleOutcome(ctx, target, { users: users.length, conn, held, before, after, fdLimit, assigned });
     } finally {
       await pool.close();
     }
@@ -121,10 +146,36 @@ function idleOutcome(
     before: Memory;
     after: Memory;
     fdLimit?: number;
+    /** Sockets sent to each chat URL. */
+    assigned: Map<string, number>;
   },
 ): ScenarioOutcome {
   const o = ctx.opts;
   const n = Math.max(r.conn.ok, 1);
+  // Per process: its own growth, and for a chat node that growth over the sockets it was given (with no
+  // failed connects, the sockets it holds; its descriptor count is the server-side check).
+  const perProcess = r.after.processes.map((a) => {
+    const b = r.before.processes.find((p) => p.name === a.name);
+    const url = target.servers.find((s) => s.name === a.name)?.url;
+    const conns = a.chat && url ? (r.assigned.get(url) ?? 0) : 0;
+    const rssDelta = b ? a.rss - b.rss : 0;
+    return {
+      name: a.name,
+      chat: a.chat,
+      connectionsAssigned: conns,
+      fdsBefore: b?.fds ?? null,
+      fdsAfter: a.fds ?? null,
+      rssBeforeMB: round((b?.rss ?? 0) / MB),
+      rssAfterMB: round(a.rss / MB),
+      rssDeltaMB: round(rssDelta / MB),
+      heapDeltaMB: b ? round((a.heapUsed - b.heapUsed) / MB) : null,
+      rssPerConnectionKB: conns ? round(rssDelta / conns / KB) : null,
+      rssTotalPerConnectionKB: conns ? round(a.rss / conns / KB) : null,
+      heapPerConnectionKB: conns && b ? round((a.heapUsed - b.heapUsed) / conns / KB) : null,
+    };
+  });
+  const chats = perProcess.filter((p) => p.chat);
+  const chatRssDelta = chats.reduce((a, p) => a + p.rssDeltaMB * MB, 0);
   const heapPerConn =
     r.before.heapUsed !== undefined && r.after.heapUsed !== undefined
       ? round((r.after.heapUsed - r.before.heapUsed) / n / KB)
@@ -146,6 +197,8 @@ function idleOutcome(
     serverRssAfterMB: round(r.after.rss / MB),
     serverRssPerConnectionKB: round((r.after.rss - r.before.rss) / n / KB),
     serverHeapPerConnectionKB: heapPerConn,
+    chatRssPerConnectionKB: chats.length ? round(chatRssDelta / n / KB) : null,
+    perProcess,
     openFilesLimit: r.fdLimit ?? null,
     processes: ctx.sampler.stats(),
   };
@@ -162,9 +215,24 @@ function idleOutcome(
     ['dropped', r.held.disconnects],
     [`server rss before MB${results.memoryAfterGc ? ' (after gc)' : ''}`, results.serverRssBeforeMB],
     [`server rss after MB${results.memoryAfterGc ? ' (after gc)' : ''}`, results.serverRssAfterMB],
-    ['server rss per connection KB', results.serverRssPerConnectionKB],
+    ['server rss per connection KB (all processes)', results.serverRssPerConnectionKB],
     ['server js heap per connection KB', heapPerConn ?? 'n/a'],
-    ...results.processes.map((p) => [`${p.name} cpu s / peak rss MB`, `${p.cpuSeconds} / ${p.peakRssMB}`]),
+    ...chats.map((p) => [
+      `${p.name}: conns / fds before->after`,
+      `${p.connectionsAssigned} / ${p.fdsBefore ?? '?'}->${p.fdsAfter ?? '?'}`,
+    ]),
+    ...chats.map((p) => [
+      `${p.name}: rss MB before->after, per conn KB (delta / total)`,
+      `${p.rssBeforeMB}->${p.rssAfterMB}, ${p.rssPerConnectionKB ?? 'n/a'} / ${p.rssTotalPerConnectionKB ?? 'n/a'}`,
+    ]),
+    ...chats.map((p) => [`${p.name}: js heap per conn KB`, p.heapPerConnectionKB ?? 'n/a']),
+    ...perProcess
+      .filter((p) => !p.chat)
+      .map((p) => [`${p.name}: rss MB before->after`, `${p.rssBeforeMB}->${p.rssAfterMB}`]),
+    ...results.processes.map((p) => [
+      `${p.name} cpu s total / % of a core while held / peak rss MB`,
+      `${p.cpuSeconds} / ${p.cpuPercentMeasured} / ${p.peakRssMB}`,
+    ]),
   ];
   return { results, table: { columns: ['metric', 'idle'], rows }, failures };
 }
