@@ -38,6 +38,7 @@ export class ChatIoAdapter extends IoAdapter {
         : undefined,
       allowRequest: (req, cb) => cb(null, this.originAllowed(req)),
     } as ServerOptions) as Server;
+    server.engine.on('connection', (socket: EngineSocket) => coalesceWrites(socket));
     if (this.config.redisUrl) {
       const redis = this.app.get(RedisService, { strict: false });
       server.adapter(createAdapter(redis.duplicate(), redis.duplicate(), { key: SOCKET_IO_REDIS_KEY }));
@@ -58,4 +59,43 @@ export class ChatIoAdapter extends IoAdapter {
     const host = req.headers.host;
     return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
   }
+}
+
+interface EngineTransport {
+  name: string;
+  send(packets: unknown[]): void;
+  socket?: { _socket?: { cork(): void; uncork(): void } };
+}
+interface EngineSocket {
+  transport: EngineTransport;
+  on(event: 'upgrade', fn: () => void): void;
+}
+
+const coalesced = new WeakSet<EngineTransport>();
+
+/**
+ * engine.io hands a WebSocket transport every packet that queued while its previous write was in flight
+ * (under load, 6–7 at a time: acks and deliveries), and ws writes each as its own `writev`. Corking the TCP
+ * socket around that loop sends them in one. Measured: +19% messages/s at saturation (README, Measured).
+ * It reaches ws's `_socket` (the net.Socket); if a version lacks it, nothing is patched.
+ */
+function coalesceWrites(engineSocket: EngineSocket): void {
+  const patch = () => {
+    const t = engineSocket.transport;
+    const raw = t.socket?._socket;
+    if (t.name !== 'websocket' || !raw || coalesced.has(t)) return;
+    coalesced.add(t);
+    const send = t.send.bind(t);
+    t.send = (packets) => {
+      if (packets.length < 2) return send(packets);
+      raw.cork();
+      try {
+        send(packets);
+      } finally {
+        raw.uncork();
+      }
+    };
+  };
+  patch();
+  engineSocket.on('upgrade', patch);
 }

@@ -41,6 +41,7 @@ interface SocketData {
 type SendAck = Ack<{ message: Message }>;
 type ChatSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
 
+const SETTLED: Promise<unknown> = Promise.resolve();
 const DEVICE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Thin transport: authenticate the handshake, validate each event, make one call, answer with an ack. */
@@ -92,7 +93,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         ? auth.deviceId
         : `anon-${randomUUID()}`;
     const friendIds = await this.friends.friendIds(user.id);
-    socket.data = { user, deviceId, friendIds, sendChain: Promise.resolve(), lastAck: Promise.resolve() };
+    socket.data = { user, deviceId, friendIds, sendChain: SETTLED, lastAck: SETTLED };
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
@@ -140,6 +141,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     data.lastAck = acked;
     void acked.then((answer) => {
       this.drain.end();
+      // The latest send has settled: let go of its promises (and the message they hold) while the socket idles.
+      if (data.lastAck === acked) data.lastAck = data.sendChain = SETTLED;
       if (!answer) return; // test hook: the ack is swallowed
       if (answer.ok) {
         this.metrics.messagesSent.inc({ channel_type: answer.message.channelType });
