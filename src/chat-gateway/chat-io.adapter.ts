@@ -38,7 +38,12 @@ export class ChatIoAdapter extends IoAdapter {
         : undefined,
       allowRequest: (req, cb) => cb(null, this.originAllowed(req)),
     } as ServerOptions) as Server;
-    server.engine.on('connection', (socket: EngineSocket) => coalesceWrites(socket));
+    server.engine.on('connection', (socket: EngineSocket) => {
+      // The handshake's HTTP request is not needed once Origin was checked (allowRequest): do not keep it
+      // for the life of the connection (Socket.IO's own memory advice; handshake.headers is then empty).
+      socket.request = null;
+      coalesceWrites(socket);
+    });
     if (this.config.redisUrl) {
       const redis = this.app.get(RedisService, { strict: false });
       server.adapter(createAdapter(redis.duplicate(), redis.duplicate(), { key: SOCKET_IO_REDIS_KEY }));
@@ -67,6 +72,7 @@ interface EngineTransport {
   socket?: { _socket?: { cork(): void; uncork(): void } };
 }
 interface EngineSocket {
+  request: unknown;
   transport: EngineTransport;
   on(event: 'upgrade', fn: () => void): void;
 }

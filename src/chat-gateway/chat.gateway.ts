@@ -1,11 +1,8 @@
 import { Logger } from '@nestjs/common';
 import {
-  ConnectedSocket,
-  MessageBody,
   OnGatewayConnection,
   OnGatewayDisconnect,
   OnGatewayInit,
-  SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { randomUUID } from 'node:crypto';
@@ -98,7 +95,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   async handleConnection(socket: ChatSocket): Promise<void> {
     const { user, friendIds } = socket.data;
-    socket.on('message:send', (payload: unknown, ack?: unknown) => this.onSend(socket, payload, ack));
+    this.listen(socket);
     // Rooms are joined before any event is handled, so a sync that follows cannot miss a live message.
     void socket.join([userRoom(user.id), ...friendIds.map(presenceRoom)]);
     this.metrics.connections.inc();
@@ -118,17 +115,34 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   /**
-   * `message:send` is a plain Socket.IO listener rather than a `@SubscribeMessage` handler: Nest's per-event
-   * pipeline (rxjs, parameter decorators, its ack wrapper) cost as much CPU as the send itself at saturation
-   * (README, Measured).
-   *
    * Sends of one socket start one after another (checks, id, queued write), and each is acked and delivered
    * only after the one before it: a device's messages keep their order. Their writes overlap, so a burst
    * from one device shares one commit instead of waiting for one fsync per message.
    */
+  /**
+   * The client events are plain Socket.IO listeners, not `@SubscribeMessage` handlers: Nest's per-event
+   * pipeline (rxjs, parameter decorators, its ack wrapper) cost as much CPU as a send itself at saturation,
+   * and its per-socket subscriptions about 6 KB of heap per idle connection (README, Measured). An event sent
+   * without a payload gets its ack callback as the first argument.
+   */
+  private listen(socket: ChatSocket): void {
+    const split = (payload: unknown, ack: unknown): [unknown, unknown] =>
+      typeof payload === 'function' && ack === undefined ? [undefined, payload] : [payload, ack];
+    const answer = (ack: unknown, result: Promise<object>) =>
+      void result.then((a) => typeof ack === 'function' && (ack as (a: object) => void)(a));
+    socket.on('message:send', (payload: unknown, ack?: unknown) =>
+      this.onSend(socket, ...split(payload, ack)),
+    );
+    socket.on('sync', (payload: unknown, ack?: unknown) => {
+      const [query, callback] = split(payload, ack);
+      answer(callback, this.onSync(socket, query));
+    });
+    socket.on('presence:heartbeat', (payload: unknown, ack?: unknown) =>
+      answer(split(payload, ack)[1], this.onHeartbeat(socket)),
+    );
+  }
+
   private onSend(socket: ChatSocket, payload: unknown, ack: unknown): void {
-    // `socket.emit('message:send', callback)` without a payload: the callback comes first.
-    if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload];
     const reply = typeof ack === 'function' ? (ack as (answer: unknown) => void) : undefined;
     const received = process.hrtime.bigint();
     this.drain.begin();
@@ -176,8 +190,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     }
   }
 
-  @SubscribeMessage('sync')
-  onSync(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+  private async onSync(socket: ChatSocket, payload: unknown): Promise<Ack<object>> {
     return toAck('sync', async () => {
       const q = validatePayload(SyncQuery, payload ?? {});
       if (q.limit !== undefined && (typeof q.limit !== 'number' || !Number.isInteger(q.limit))) {
@@ -187,8 +200,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
   }
 
-  @SubscribeMessage('presence:heartbeat')
-  onHeartbeat(@ConnectedSocket() socket: ChatSocket): Promise<Ack<object>> {
+  private async onHeartbeat(socket: ChatSocket): Promise<Ack<object>> {
     return toAck('presence:heartbeat', async () => {
       this.presence.heartbeat(socket.data.user.id, socket.id);
       return {};
