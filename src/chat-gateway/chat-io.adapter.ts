@@ -53,6 +53,15 @@ export class ChatIoAdapter extends IoAdapter {
   }
 
   /**
+   * The chat gateway registers its events as plain listeners (ChatGateway.listen), so Nest has no handlers to
+   * bind; without this it would still keep a per-socket rxjs `disconnect$` (about 1 KB per idle connection).
+   */
+  override bindMessageHandlers(...args: Parameters<IoAdapter['bindMessageHandlers']>): void {
+    const [, handlers] = args;
+    if (handlers.length) super.bindMessageHandlers(...args);
+  }
+
+  /**
    * `cors` alone does not refuse a WebSocket from a foreign page, so the handshake checks Origin itself:
    * no Origin (native and server clients) is fine; a browser's must be listed, or be this server itself.
    */
