@@ -45,10 +45,19 @@ export function benchServerEnv(dataDir: string, extra: Record<string, string>): 
 }
 
 /**
+ * The node flags the server runs with in production (`npm start`, docker/Dockerfile; a test keeps the three
+ * equal). A 64 MB young generation instead of V8's default 16 MB: at saturation fewer scavenges copy the
+ * messages in flight, measured +9–15% messages/s and −17% CPU per message, with no higher peak RSS. The bare
+ * relay gets the same flags, so ratios compare like with like.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+
+/**
  * Every server the bench starts carries its agent (profile and memory commands on stdin); `idle` also exposes
  * gc so memory is read after a full collection.
  */
 const nodeArgs = (opts: BenchOptions) => [
+  ...SERVER_NODE_FLAGS,
   ...opts.serverNodeArgs,
   ...(opts.scenario === 'idle' ? ['--expose-gc'] : []),
   '--require',
