@@ -45,19 +45,24 @@ export function benchServerEnv(dataDir: string, extra: Record<string, string>): 
 }
 
 /**
- * The node flags the server runs with in production (`npm start`, docker/Dockerfile; a test keeps the three
- * equal). A 64 MB young generation instead of V8's default 16 MB: at saturation fewer scavenges copy the
- * messages in flight, measured +9–15% messages/s and −17% CPU per message, with no higher peak RSS. The bare
- * relay gets the same flags, so ratios compare like with like.
+ * Node flags as production runs each target, so the bench measures what is deployed (a test keeps these
+ * equal to `npm start` and docker/Dockerfile).
+ * - The embedded all-in-one server (`npm start`) gets a 64 MB young generation instead of V8's 16 MB: at
+ *   saturation fewer scavenges copy the messages in flight, measured +9–15% messages/s and −17% CPU per
+ *   message. The bare relay it is compared with gets the same flags, so ratios compare like with like.
+ * - The role containers (the image, `--cluster`) keep V8's default: a chat node mostly holds idle
+ *   connections, and the larger young generation, once grown during a connect storm, kept ~100 MB more RSS
+ *   per chat node (20,000 connections over two nodes: 34–36 KB per connection instead of ~28).
  */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+export const EMBEDDED_NODE_FLAGS = ['--max-semi-space-size=64'];
+export const IMAGE_NODE_FLAGS: string[] = [];
 
 /**
  * Every server the bench starts carries its agent (profile and memory commands on stdin); `idle` also exposes
  * gc so memory is read after a full collection.
  */
-const nodeArgs = (opts: BenchOptions) => [
-  ...SERVER_NODE_FLAGS,
+const nodeArgs = (opts: BenchOptions, production: string[]) => [
+  ...production,
   ...opts.serverNodeArgs,
   ...(opts.scenario === 'idle' ? ['--expose-gc'] : []),
   '--require',
@@ -70,7 +75,7 @@ export async function startEmbedded(opts: BenchOptions): Promise<BenchTarget> {
   try {
     server = await startChildServer('server', SERVER_MAIN, {
       env: benchServerEnv(dataDir, opts.serverEnv),
-      nodeArgs: nodeArgs(opts),
+      nodeArgs: nodeArgs(opts, EMBEDDED_NODE_FLAGS),
     });
   } catch (e) {
     rmSync(dataDir, { recursive: true, force: true });
@@ -88,7 +93,7 @@ export async function startEmbedded(opts: BenchOptions): Promise<BenchTarget> {
       url: server.url,
       roles: 'all',
       serverEnv: Object.keys(opts.serverEnv),
-      serverNodeArgs: nodeArgs(opts),
+      serverNodeArgs: nodeArgs(opts, EMBEDDED_NODE_FLAGS),
       dataDir: opts.keepData ? dataDir : '(temp, removed)',
     },
     stop: async () => {
@@ -99,7 +104,10 @@ export async function startEmbedded(opts: BenchOptions): Promise<BenchTarget> {
 }
 
 export async function startRelay(opts: BenchOptions): Promise<BenchTarget> {
-  const relay = await startChildServer('relay', RELAY_MAIN, { env: {}, nodeArgs: nodeArgs(opts) });
+  const relay = await startChildServer('relay', RELAY_MAIN, {
+    env: {},
+    nodeArgs: nodeArgs(opts, EMBEDDED_NODE_FLAGS),
+  });
   return {
     kind: 'relay',
     apiUrl: relay.url,
@@ -146,7 +154,7 @@ export async function startCluster(opts: BenchOptions): Promise<BenchTarget> {
   const start = async (name: string, roles: string, extra: Record<string, string> = {}) => {
     const server = await startChildServer(name, SERVER_MAIN, {
       env: benchServerEnv(dataDir, { ...opts.serverEnv, ROLES: roles, ...extra }),
-      nodeArgs: nodeArgs(opts),
+      nodeArgs: nodeArgs(opts, IMAGE_NODE_FLAGS),
     });
     started.push(server);
     return server;
