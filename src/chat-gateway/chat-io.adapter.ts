@@ -41,6 +41,13 @@ export class ChatIoAdapter extends IoAdapter {
     server.engine.on('connection', (socket: EngineSocket) => {
       // The handshake's HTTP request is not needed once Origin was checked (allowRequest): do not keep it
       // for the life of the connection (Socket.IO's own memory advice; handshake.headers is then empty).
+      // engine.io's upgrade response still holds a WebSocket's request until the TCP socket closes, so
+      // empty its headers too (the upgrade is complete; polling requests are left alone).
+      const req = socket.request as { headers: object; rawHeaders: string[] } | null;
+      if (req && socket.transport.name === 'websocket') {
+        req.headers = {};
+        req.rawHeaders = [];
+      }
       socket.request = null;
       coalesceWrites(socket);
     });

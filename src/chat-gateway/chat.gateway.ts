@@ -28,8 +28,8 @@ import { SendRateLimiter } from './send-rate-limiter';
 interface SocketData {
   user: AuthUser;
   deviceId: string;
-  /** Read during the handshake so the presence rooms are joined before the first event. */
-  friendIds: string[];
+  /** Read during the handshake so the presence rooms are joined before the first event; emptied then. */
+  friendIds: readonly string[];
   /** Where the next send of this socket may start (see onSend). */
   sendChain: Promise<unknown>;
   /** The ack of the socket's latest send: the next ack waits for it. */
@@ -39,6 +39,8 @@ type SendAck = Ack<{ message: Message }>;
 type ChatSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
 
 const SETTLED: Promise<unknown> = Promise.resolve();
+const NONE: readonly string[] = [];
+const NO_AUTH = Object.freeze({});
 const DEVICE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Thin transport: authenticate the handshake, validate each event, make one call, answer with an ack. */
@@ -91,6 +93,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         : `anon-${randomUUID()}`;
     const friendIds = await this.friends.friendIds(user.id);
     socket.data = { user, deviceId, friendIds, sendChain: SETTLED, lastAck: SETTLED };
+    // The bearer token is not needed once verified: do not keep it for the life of the connection
+    // (the device id is in socket.data).
+    socket.handshake.auth = NO_AUTH;
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
@@ -98,6 +103,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.listen(socket);
     // Rooms are joined before any event is handled, so a sync that follows cannot miss a live message.
     void socket.join([userRoom(user.id), ...friendIds.map(presenceRoom)]);
+    socket.data.friendIds = NONE;
     this.metrics.connections.inc();
     // The transport's own ping-pong counts as a heartbeat too.
     socket.conn.on('heartbeat', () => this.presence.heartbeat(user.id, socket.id));
