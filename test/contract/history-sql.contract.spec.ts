@@ -1,18 +1,15 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsLocked } from '../../src/database/run-migrations';
 import { SqliteWriter } from '../../src/database/sqlite-writer';
 import { SqlHistoryStore } from '../../src/messaging/history/sql-history.store';
 import { SqliteHistoryStore } from '../../src/messaging/history/sqlite-history.store';
 import { tempDataDir } from '../support/app';
+import { migratedDataSource } from '../support/relational';
 import { describeWith } from '../support/services';
 import { historyContract } from './history.contract';
 
 async function sqlStore(databaseUrl?: string) {
-  const ds = await new DataSource(
-    dataSourceOptions({ databaseUrl, dataDir: tempDataDir(), migrateOnStart: false }),
-  ).initialize();
-  await runMigrationsLocked(ds);
+  const ds = await migratedDataSource(databaseUrl);
   return { store: new SqlHistoryStore(ds), close: () => ds.destroy() };
 }
 

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsLocked } from '../../src/database/run-migrations';
 import { DeviceEntity } from '../../src/devices/device.entity';
 import { DevicesRepository } from '../../src/devices/devices.repository';
-import { tempDataDir } from '../support/app';
+import { migratedDataSource } from '../support/relational';
 import { describeWith } from '../support/services';
 
 /** The devices table behind the relational port: the same behaviour on SQLite and on Postgres. */
@@ -17,10 +15,7 @@ function devicesContract(databaseUrl: string | undefined): void {
   });
 
   beforeAll(async () => {
-    ds = await new DataSource(
-      dataSourceOptions({ databaseUrl, dataDir: tempDataDir(), migrateOnStart: false }),
-    ).initialize();
-    await runMigrationsLocked(ds);
+    ds = await migratedDataSource(databaseUrl);
     devices = new DevicesRepository(ds.getRepository(DeviceEntity));
   });
   afterAll(() => ds.destroy());

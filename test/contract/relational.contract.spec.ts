@@ -2,14 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RefreshTokenEntity } from '../../src/auth/refresh-token.entity';
 import { RefreshTokenRepository } from '../../src/auth/refresh-token.repository';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsLocked } from '../../src/database/run-migrations';
 import { FriendRequestEntity } from '../../src/friends/friend-request.entity';
 import { DuplicatePair, FriendsRepository } from '../../src/friends/friends.repository';
 import { UserEntity } from '../../src/users/user.entity';
 import { DuplicateUsername, UsersRepository } from '../../src/users/users.repository';
-import { tempDataDir } from '../support/app';
 import { uniqueName } from '../support/builders';
+import { migratedDataSource } from '../support/relational';
 import { describeWith } from '../support/services';
 
 /** The relational port's contract: the same repositories, the same behaviour, on SQLite and on Postgres. */
@@ -20,10 +18,7 @@ function relationalContract(databaseUrl: string | undefined): void {
   let tokens: RefreshTokenRepository;
 
   beforeAll(async () => {
-    ds = await new DataSource(
-      dataSourceOptions({ databaseUrl, dataDir: tempDataDir(), migrateOnStart: false }),
-    ).initialize();
-    await runMigrationsLocked(ds);
+    ds = await migratedDataSource(databaseUrl);
     users = new UsersRepository(ds.getRepository(UserEntity));
     friends = new FriendsRepository(ds.getRepository(FriendRequestEntity));
     tokens = new RefreshTokenRepository(ds.getRepository(RefreshTokenEntity));

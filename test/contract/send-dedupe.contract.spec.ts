@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsLocked } from '../../src/database/run-migrations';
 import { SqliteWriter } from '../../src/database/sqlite-writer';
 import { RedisSendDedupe } from '../../src/messaging/dedupe/redis-send-dedupe';
 import { SendDedupe, SendRef } from '../../src/messaging/dedupe/send-dedupe';
@@ -10,6 +7,7 @@ import { SqlSendDedupe } from '../../src/messaging/dedupe/sql-send-dedupe';
 import { SqliteSendDedupe } from '../../src/messaging/dedupe/sqlite-send-dedupe';
 import { RedisService } from '../../src/redis/redis.service';
 import { TEST_JWT_SECRET, tempDataDir } from '../support/app';
+import { migratedDataSource } from '../support/relational';
 import { describeWith } from '../support/services';
 
 /** The dedupe port's contract: the first claim of (sender, clientMsgId) wins, for 24 h, whatever comes later. */
@@ -48,17 +46,9 @@ function dedupeContract(open: () => Promise<{ dedupe: SendDedupe; close(): Promi
   });
 }
 
-async function relational(databaseUrl?: string) {
-  const ds = await new DataSource(
-    dataSourceOptions({ databaseUrl, dataDir: tempDataDir(), migrateOnStart: false }),
-  ).initialize();
-  await runMigrationsLocked(ds);
-  return ds;
-}
-
 describe('send dedupe contract: embedded SQLite (group commit)', () => {
   dedupeContract(async () => {
-    const ds = await relational();
+    const ds = await migratedDataSource();
     const writer = new SqliteWriter(ds);
     return {
       dedupe: new SqliteSendDedupe(writer),
@@ -72,7 +62,7 @@ describe('send dedupe contract: embedded SQLite (group commit)', () => {
 
 describeWith(['postgres'], 'send dedupe contract: Postgres', ({ postgres }) => {
   dedupeContract(async () => {
-    const ds = await relational(postgres);
+    const ds = await migratedDataSource(postgres);
     return { dedupe: new SqlSendDedupe(ds), close: () => ds.destroy() };
   });
 });

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsLocked } from '../../src/database/run-migrations';
 import { SqliteWriter } from '../../src/database/sqlite-writer';
 import { SnowflakeGenerator } from '../../src/ids/snowflake';
 import { RedisSendDedupe } from '../../src/messaging/dedupe/redis-send-dedupe';
@@ -15,6 +12,7 @@ import { ClaimThenStore, SendStore } from '../../src/messaging/send-store/send-s
 import { SqliteSendStore } from '../../src/messaging/send-store/sqlite-send-store';
 import { RedisService } from '../../src/redis/redis.service';
 import { TEST_JWT_SECRET, tempDataDir } from '../support/app';
+import { migratedDataSource } from '../support/relational';
 import { describeWith } from '../support/services';
 
 interface Opened {
@@ -87,17 +85,9 @@ function sendStoreContract(open: () => Promise<Opened>): void {
   });
 }
 
-async function relational(databaseUrl?: string) {
-  const ds = await new DataSource(
-    dataSourceOptions({ databaseUrl, dataDir: tempDataDir(), migrateOnStart: false }),
-  ).initialize();
-  await runMigrationsLocked(ds);
-  return ds;
-}
-
 describe('send store contract: embedded SQLite, claim and rows in one transaction', () => {
   sendStoreContract(async () => {
-    const ds = await relational();
+    const ds = await migratedDataSource();
     const writer = new SqliteWriter(ds);
     const history = new SqliteHistoryStore(writer);
     return {
@@ -113,7 +103,7 @@ describe('send store contract: embedded SQLite, claim and rows in one transactio
 
 describeWith(['postgres', 'redis'], 'send store contract: Redis claim, then Postgres rows', (urls) => {
   sendStoreContract(async () => {
-    const ds = await relational(urls.postgres);
+    const ds = await migratedDataSource(urls.postgres);
     const redis = new RedisService(
       loadConfig({ REDIS_URL: urls.redis, JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: tempDataDir() }),
     );
