@@ -55,6 +55,7 @@ async function onCommand(line: string): Promise<void> {
       gc: gc !== undefined,
       rss: m.rss,
       heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
       external: m.external,
       fds,
     });

@@ -27,6 +27,10 @@ interface ProcessMemory {
   chat: boolean;
   rss: number;
   heapUsed: number;
+  /** V8 heap committed (used + free space V8 keeps): RSS the heap holds beyond live objects. */
+  heapTotal: number;
+  /** Memory outside the V8 heap that JS objects own (Buffers, ArrayBuffers). */
+  external: number;
   /** Open file descriptors (each held socket is one): where the connections really are. */
   fds?: number;
 }
@@ -49,6 +53,8 @@ async function serverMemory(ctx: BenchContext, target: BenchTarget): Promise<Mem
       const m = JSON.parse(line.slice(line.indexOf('{'))) as {
         rss: number;
         heapUsed: number;
+        heapTotal: number;
+        external: number;
         gc: boolean;
         fds?: number;
       };
@@ -59,7 +65,15 @@ async function serverMemory(ctx: BenchContext, target: BenchTarget): Promise<Mem
     rss: answers.reduce((a, m) => a + m.rss, 0),
     heapUsed: answers.reduce((a, m) => a + m.heapUsed, 0),
     afterGc: answers.every((m) => m.gc),
-    processes: answers.map(({ name, chat, rss, heapUsed, fds }) => ({ name, chat, rss, heapUsed, fds })),
+    processes: answers.map(({ name, chat, rss, heapUsed, heapTotal, external, fds }) => ({
+      name,
+      chat,
+      rss,
+      heapUsed,
+      heapTotal,
+      external,
+      fds,
+    })),
   };
 }
 
@@ -159,6 +173,8 @@ function idleOutcome(
     const url = target.servers.find((s) => s.name === a.name)?.url;
     const conns = a.chat && url ? (r.assigned.get(url) ?? 0) : 0;
     const rssDelta = b ? a.rss - b.rss : 0;
+    const perConn = (after: number, before: number | undefined) =>
+      conns && before !== undefined ? round((after - before) / conns / KB) : null;
     return {
       name: a.name,
       chat: a.chat,
@@ -171,7 +187,9 @@ function idleOutcome(
       heapDeltaMB: b ? round((a.heapUsed - b.heapUsed) / MB) : null,
       rssPerConnectionKB: conns ? round(rssDelta / conns / KB) : null,
       rssTotalPerConnectionKB: conns ? round(a.rss / conns / KB) : null,
-      heapPerConnectionKB: conns && b ? round((a.heapUsed - b.heapUsed) / conns / KB) : null,
+      heapPerConnectionKB: perConn(a.heapUsed, b?.heapUsed),
+      heapCommittedPerConnectionKB: perConn(a.heapTotal, b?.heapTotal),
+      externalPerConnectionKB: perConn(a.external, b?.external),
     };
   });
   const chats = perProcess.filter((p) => p.chat);
@@ -225,7 +243,10 @@ function idleOutcome(
       `${p.name}: rss MB before->after, per conn KB (delta / total)`,
       `${p.rssBeforeMB}->${p.rssAfterMB}, ${p.rssPerConnectionKB ?? 'n/a'} / ${p.rssTotalPerConnectionKB ?? 'n/a'}`,
     ]),
-    ...chats.map((p) => [`${p.name}: js heap per conn KB`, p.heapPerConnectionKB ?? 'n/a']),
+    ...chats.map((p) => [
+      `${p.name}: per conn KB: js heap used / committed / external`,
+      `${p.heapPerConnectionKB ?? 'n/a'} / ${p.heapCommittedPerConnectionKB ?? 'n/a'} / ${p.externalPerConnectionKB ?? 'n/a'}`,
+    ]),
     ...perProcess
       .filter((p) => !p.chat)
       .map((p) => [`${p.name}: rss MB before->after`, `${p.rssBeforeMB}->${p.rssAfterMB}`]),
