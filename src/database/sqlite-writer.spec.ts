@@ -49,4 +49,34 @@ describe('SqliteWriter', () => {
     );
     expect([x.v, y.v]).toEqual(['value x', 'value y']);
   });
+
+  it('runs the steps after a claim only when the claim changes a row, and reads only when it does not', async () => {
+    // The claim: insert k, or change nothing when k exists.
+    const claim = (k: string, v: string) =>
+      writer.write<{ v: string } | undefined>({
+        steps: [
+          { sql: 'INSERT INTO t (k, v) VALUES (?, ?) ON CONFLICT (k) DO NOTHING', rows: [[k, v]] },
+          { sql: 'INSERT INTO t (k, v) VALUES (?, ?)', rows: [[`${k}-then`, v]] },
+        ],
+        claim: 0,
+        read: { sql: 'SELECT v FROM t WHERE k = ?', params: [k] },
+      });
+    expect(await claim('claimed', 'first')).toBeUndefined();
+    expect(await claim('claimed', 'second')).toEqual({ v: 'first' });
+    const rows = writer.statement("SELECT k, v FROM t WHERE k LIKE 'claimed%' ORDER BY k").all();
+    expect(rows).toEqual([
+      { k: 'claimed', v: 'first' },
+      { k: 'claimed-then', v: 'first' },
+    ]);
+  });
+
+  it('turns down a write whose rows differ in width, and keeps serving the others', async () => {
+    const insert = 'INSERT INTO t (k, v) VALUES (?, ?)';
+    await expect(writer.write({ steps: [{ sql: insert, rows: [['w1', '1'], ['w2']] }] })).rejects.toThrow(
+      /same width/,
+    );
+    await writer.write({ steps: [{ sql: insert, rows: [['w3', '1']] }] });
+    expect(keys()).toContain('w3');
+    expect(keys()).not.toContain('w1');
+  });
 });

@@ -16,17 +16,25 @@ interface SqliteDb {
 /**
  * One write: statements run with each row of parameters, then an optional read inside the same transaction.
  * A write is atomic: when one of its statements fails, none of them is kept.
+ *
+ * A conditional write names its `claim` step (an upsert that changes no row when someone else holds what it
+ * claims). When the claim changes a row, every step runs and the write answers `undefined`, with no read;
+ * when it changes none, the steps after it are skipped and `read` answers (who holds the claim).
  */
 export interface WriteOp {
   steps: { sql: string; rows: unknown[][] }[];
+  claim?: number;
   read?: { sql: string; params: unknown[] };
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: string };
-/** The writer's answer for the oldest `batches` batches it was sent: one outcome per write, in order. */
+/**
+ * The writer's answer for the oldest `batches` batches it was sent: one value per write, in order, and the
+ * writes that failed, by index. Or `error` when the whole commit failed.
+ */
 interface Reply {
   batches: number;
-  results?: Outcome[];
+  values?: unknown[];
+  failed?: [number, string][];
   error?: string;
 }
 
@@ -36,6 +44,11 @@ interface Reply {
  * them in one transaction: the commit (and its fsync) covers everything that arrived during the last one.
  * Each write is atomic: the transaction runs without savepoints, and only if a write fails is it rolled back
  * and run again with one savepoint per write, so the failed one alone is left out.
+ *
+ * A batch's writes arrive as one flat array of values (see encode()): one structured clone of primitives
+ * instead of a tree of small objects per write. Per write:
+ *   claim step (-1: none), step count, then per step: statement id, row count, row width, the values row by
+ *   row; then the read's statement id (-1: none), its parameter count and parameters.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
@@ -45,25 +58,53 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 10000');
 const stmts = [];
-const apply = (op) => {
-  for (const step of op.steps) { const s = stmts[step.s]; for (const row of step.rows) s.run(...row); }
-  return op.read ? stmts[op.read.s].get(...op.read.params) : undefined;
+// Runs the write at f[at]; returns its value. The caller skips past it with next().
+const apply = (f, at) => {
+  let i = at;
+  const claim = f[i++], steps = f[i++];
+  let held = false;
+  for (let j = 0; j < steps && !held; j++) {
+    const s = stmts[f[i++]], rows = f[i++], width = f[i++];
+    for (let r = 0; r < rows; r++, i += width) {
+      const changes = s.run(f.slice(i, i + width)).changes;
+      if (j === claim && changes === 0) held = true;
+    }
+  }
+  if (claim >= 0 && !held) return undefined;
+  const i2 = skipSteps(f, at);
+  const read = f[i2], n = f[i2 + 1];
+  return read >= 0 ? stmts[read].get(f.slice(i2 + 2, i2 + 2 + n)) : undefined;
 };
+const skipSteps = (f, at) => {
+  let i = at + 1;
+  const steps = f[i++];
+  for (let j = 0; j < steps; j++) { i++; const rows = f[i++], width = f[i++]; i += rows * width; }
+  return i;
+};
+const next = (f, at) => { const i = skipSteps(f, at); return i + 2 + f[i + 1]; };
 const inSavepoint = db.transaction(apply);
-const fast = db.transaction((ops) => ops.map((op) => ({ ok: true, value: apply(op) })));
-const careful = db.transaction((ops) => ops.map((op) => {
-  try { return { ok: true, value: inSavepoint(op) }; }
-  catch (e) { return { ok: false, error: String((e && e.message) || e) }; }
-}));
+const fast = db.transaction((writes) => {
+  const values = [];
+  for (const f of writes) for (let at = 0; at < f.length; at = next(f, at)) values.push(apply(f, at));
+  return values;
+});
+const careful = db.transaction((writes) => {
+  const values = [], failed = [];
+  for (const f of writes) for (let at = 0; at < f.length; at = next(f, at)) {
+    try { values.push(inSavepoint(f, at)); }
+    catch (e) { failed.push([values.length, String((e && e.message) || e)]); values.push(undefined); }
+  }
+  return { values, failed };
+});
 parentPort.on('message', (first) => {
   const batches = [first];
   for (let m = receiveMessageOnPort(parentPort); m; m = receiveMessageOnPort(parentPort)) batches.push(m.message);
   try {
     for (const b of batches) for (const [id, sql] of b.defs) stmts[id] = db.prepare(sql);
-    const ops = batches.flatMap((b) => b.ops);
-    let results;
-    try { results = fast(ops); } catch { results = careful(ops); }
-    parentPort.postMessage({ batches: batches.length, results });
+    const writes = batches.map((b) => b.writes);
+    let reply;
+    try { reply = { values: fast(writes) }; } catch { reply = careful(writes); }
+    parentPort.postMessage({ batches: batches.length, ...reply });
   } catch (e) {
     parentPort.postMessage({ batches: batches.length, error: String((e && e.message) || e) });
   }
@@ -121,6 +162,9 @@ export class SqliteWriter implements OnApplicationShutdown {
 
   /** Queues a write for the next group commit; resolves with its read (if any) once the commit is on disk. */
   write<T = void>(op: WriteOp): Promise<T> {
+    for (const step of op.steps)
+      if (step.rows.some((row) => row.length !== step.rows[0].length))
+        return Promise.reject(new Error('SqliteWriter: the rows of one step must have the same width'));
     return new Promise<T>((resolve, reject) => {
       if (!this.queue.length) setImmediate(() => this.post());
       this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
@@ -137,12 +181,22 @@ export class SqliteWriter implements OnApplicationShutdown {
     const batch = this.queue;
     this.queue = [];
     this.posted.push(batch);
-    const ops = batch.map(({ op }) => ({
-      steps: op.steps.map((step) => ({ s: this.writerStatement(step.sql), rows: step.rows })),
-      read: op.read && { s: this.writerStatement(op.read.sql), params: op.read.params },
-    }));
-    this.worker.postMessage({ defs: this.newDefs, ops });
+    const writes: unknown[] = [];
+    for (const { op } of batch) this.encode(op, writes);
+    this.worker.postMessage({ defs: this.newDefs, writes });
     this.newDefs = [];
+  }
+
+  /** Appends a write to the batch's flat array, in the layout WORKER_SOURCE reads. */
+  private encode(op: WriteOp, out: unknown[]): void {
+    out.push(op.claim ?? -1, op.steps.length);
+    for (const step of op.steps) {
+      const width = step.rows.length ? step.rows[0].length : 0;
+      out.push(this.writerStatement(step.sql), step.rows.length, width);
+      for (const row of step.rows) for (let k = 0; k < width; k++) out.push(row[k]);
+    }
+    if (op.read) out.push(this.writerStatement(op.read.sql), op.read.params.length, ...op.read.params);
+    else out.push(-1, 0);
   }
 
   private writerStatement(sql: string): number {
@@ -161,10 +215,11 @@ export class SqliteWriter implements OnApplicationShutdown {
       for (const p of settled) p.reject(new Error(`sqlite commit failed: ${reply.error}`));
       return;
     }
+    const failed = new Map(reply.failed);
     settled.forEach((p, i) => {
-      const o = reply.results![i];
-      if (o.ok) p.resolve(o.value);
-      else p.reject(new Error(o.error));
+      const error = failed.get(i);
+      if (error === undefined) p.resolve(reply.values![i]);
+      else p.reject(new Error(error));
     });
   }
 

@@ -54,10 +54,10 @@ export class MessagingModule {
         {
           // One transaction for claim and rows when both live in the embedded file; else claim, then write.
           provide: SendStore,
-          inject: [SendDedupe, HistoryStore, { token: SqliteWriter, optional: true }],
-          useFactory: (dedupe: SendDedupe, history: HistoryStore, writer?: SqliteWriter) =>
-            writer && dedupe instanceof SqliteSendDedupe && history instanceof SqliteHistoryStore
-              ? new SqliteSendStore(writer, dedupe)
+          inject: [SendDedupe, HistoryStore],
+          useFactory: (dedupe: SendDedupe, history: HistoryStore) =>
+            dedupe instanceof SqliteSendDedupe && history instanceof SqliteHistoryStore
+              ? new SqliteSendStore(dedupe)
               : new ClaimThenStore(dedupe, history),
         },
         ...services,

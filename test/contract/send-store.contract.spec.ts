@@ -91,7 +91,7 @@ describe('send store contract: embedded SQLite, claim and rows in one transactio
     const writer = new SqliteWriter(ds);
     const history = new SqliteHistoryStore(writer);
     return {
-      store: new SqliteSendStore(writer, new SqliteSendDedupe(writer)),
+      store: new SqliteSendStore(new SqliteSendDedupe(writer)),
       history,
       close: async () => {
         await writer.onApplicationShutdown();

@@ -22,17 +22,25 @@ export class SqliteSendDedupe extends SendDedupe {
     super();
   }
 
-  async claim(senderId: string, clientMsgId: string, candidate: SendRef): Promise<SendRef> {
-    return toSendRef(await this.sqlite.write<DedupeRow>(this.claimOp(senderId, clientMsgId, candidate)));
+  claim(senderId: string, clientMsgId: string, candidate: SendRef): Promise<SendRef> {
+    return this.claimAnd(senderId, clientMsgId, candidate);
   }
 
-  /** The claim as a write, so another write can join its transaction (see SqliteSendStore). */
-  claimOp(senderId: string, clientMsgId: string, candidate: SendRef, then: WriteOp['steps'] = []): WriteOp {
+  /**
+   * Claims, and when the claim binds `candidate`, runs `then` in the same transaction (see SqliteSendStore).
+   * A fresh claim answers without a read: the binding is the candidate.
+   */
+  async claimAnd(
+    senderId: string,
+    clientMsgId: string,
+    candidate: SendRef,
+    then: WriteOp['steps'] = [],
+  ): Promise<SendRef> {
     const now = Date.now();
     const sweep = now - this.lastSweep > 60_000;
     if (sweep) this.lastSweep = now;
     const created = Date.parse(candidate.createdAt);
-    return {
+    const held = await this.sqlite.write<DedupeRow | undefined>({
       steps: [
         ...(sweep ? [{ sql: DEDUPE_SQL.sweep, rows: [[now - DEDUPE_TTL_MS]] }] : []),
         {
@@ -43,8 +51,10 @@ export class SqliteSendDedupe extends SendDedupe {
         },
         ...then,
       ],
+      claim: sweep ? 1 : 0,
       read: { sql: DEDUPE_SQL.read, params: [senderId, clientMsgId] },
-    };
+    });
+    return held ? toSendRef(held) : candidate;
   }
 }
 
