@@ -43,7 +43,9 @@ export async function bootstrap(
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
   }
   if (config.hasRole('chat')) app.useWebSocketAdapter(new ChatIoAdapter(app, config));
-  app.enableShutdownHooks();
+  // Only the stop signals. Nest's default list includes SIGUSR2, SIGHUP and SIGQUIT, so Node's own
+  // --heapsnapshot-signal=SIGUSR2 (a heap snapshot of a live node) would shut the node down.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.port, config.host);
   return app;
 }

@@ -1,3 +1,4 @@
+import { watch } from 'node:fs';
 import { ChatSocket } from '../../src/client';
 import { TEST_JWT_SECRET, tempDataDir } from '../support/app';
 import { aUser } from '../support/builders';
@@ -49,6 +50,36 @@ describe('graceful shutdown of a chat node', () => {
     expect(await gone).toBe('io server disconnect');
     expect([0, 'SIGTERM']).toContain(await exit); // Nest re-raises the signal once its shutdown hooks are done
   });
+});
+
+describe('signals other than SIGTERM and SIGINT', () => {
+  it("leave the node serving, so Node's --heapsnapshot-signal can be used on a live node", async () => {
+    const dir = tempDataDir();
+    const node = await spawnServer({ DATA_DIR: dir }, 20_000, [
+      '--heapsnapshot-signal=SIGUSR2',
+      `--diagnostic-dir=${dir}`,
+    ]);
+    try {
+      const u = await aUser(new ChatHttpClient(node.url));
+      const s = await new ChatSocket(node.url, { token: u.accessToken }).connected();
+      const events: string[] = [];
+      s.on('server:draining', () => events.push('draining'));
+      s.socket.on('disconnect', () => events.push('disconnect'));
+      const written = new Promise<string>((resolve) => {
+        const w = watch(dir, (_event, file) => {
+          if (file?.endsWith('.heapsnapshot')) (resolve(file), w.close());
+        });
+      });
+      node.proc.kill('SIGUSR2');
+      await written;
+      // The snapshot handler and any shutdown hook run on the same signal, before this round trip returns.
+      expect((await s.heartbeat()).ok).toBe(true);
+      expect(events).toEqual([]);
+      s.close();
+    } finally {
+      await node.kill('SIGTERM');
+    }
+  }, 60_000);
 });
 
 describeWith(['postgres', 'redis'], 'the api role on Postgres and Redis', ({ postgres, redis }) => {

@@ -18,8 +18,12 @@ const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
  * Starts the built server (`dist/main.js`, as `npm start` runs it) as a real process and resolves once it
  * prints its listening line. Used by the kill tests and the multi-process tests.
  */
-export function spawnServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
-  const proc = spawn(process.execPath, [MAIN], {
+export function spawnServer(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
       HOST: '127.0.0.1',
