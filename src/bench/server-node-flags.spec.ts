@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMBEDDED_NODE_FLAGS, IMAGE_NODE_FLAGS } from './target';
+import { CHAT_NODE_FLAGS, EMBEDDED_NODE_FLAGS, IMAGE_NODE_FLAGS } from './target';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -14,5 +14,15 @@ describe('the node flags of the server', () => {
       readFileSync(join(ROOT, 'docker', 'Dockerfile'), 'utf8'),
     );
     expect(JSON.parse(cmd![1])).toEqual(['node', ...IMAGE_NODE_FLAGS, 'dist/main.js']);
+  });
+
+  it('of a chat node are the NODE_OPTIONS compose gives each chat service', () => {
+    const compose = readFileSync(join(ROOT, 'docker', 'compose.yaml'), 'utf8');
+    const chatServices = [...compose.matchAll(/^  (\S+):\n((?: {4}.*\n|\s*\n)*)/gm)].filter(([, , body]) =>
+      /^ {6}ROLES: chat$/m.test(body),
+    );
+    expect(chatServices.map(([, name]) => name)).toEqual(['chat-1', 'chat-2']);
+    for (const [, , body] of chatServices)
+      expect(/^ {6}NODE_OPTIONS: (.*)$/m.exec(body)?.[1]).toBe(CHAT_NODE_FLAGS.join(' '));
   });
 });
