@@ -121,11 +121,6 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   /**
-   * Sends of one socket start one after another (checks, id, queued write), and each is acked and delivered
-   * only after the one before it: a device's messages keep their order. Their writes overlap, so a burst
-   * from one device shares one commit instead of waiting for one fsync per message.
-   */
-  /**
    * The client events are plain Socket.IO listeners, not `@SubscribeMessage` handlers: Nest's per-event
    * pipeline (rxjs, parameter decorators, its ack wrapper) cost as much CPU as a send itself at saturation,
    * and its per-socket subscriptions about 9 KB of heap per idle connection (README, Measured). An event sent
@@ -148,6 +143,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     );
   }
 
+  /**
+   * Sends of one socket start one after another (checks, id, queued write), and each is acked and delivered
+   * only after the one before it: a device's messages keep their order. Their writes overlap, so a burst
+   * from one device shares one commit instead of waiting for one fsync per message.
+   */
   private onSend(socket: ChatSocket, payload: unknown, ack: unknown): void {
     const reply = typeof ack === 'function' ? (ack as (answer: unknown) => void) : undefined;
     const received = process.hrtime.bigint();
@@ -182,7 +182,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const asError = (e: unknown) => errorAck('message:send', e);
     try {
       const input = parseSendMessage(payload);
-      if (!this.limiter.take(socket.data.user.id))
+      if (!(await this.limiter.take(socket.data.user.id)))
         throw new AppError('rate_limited', 'sending too fast; slow down');
       const { done } = await this.sender.start(
         { userId: socket.data.user.id, socketId: socket.id },
