@@ -18,7 +18,7 @@ describe('the node flags of the server', () => {
 
   it('of a chat node are the NODE_OPTIONS compose gives each chat service', () => {
     const compose = readFileSync(join(ROOT, 'docker', 'compose.yaml'), 'utf8');
-    const chatServices = [...compose.matchAll(/^  (\S+):\n((?: {4}.*\n|\s*\n)*)/gm)].filter(([, , body]) =>
+    const chatServices = [...compose.matchAll(/^ {2}(\S+):\n((?: {4}.*\n|\s*\n)*)/gm)].filter(([, , body]) =>
       /^ {6}ROLES: chat$/m.test(body),
     );
     expect(chatServices.map(([, name]) => name)).toEqual(['chat-1', 'chat-2']);

@@ -67,7 +67,9 @@ describe('signals other than SIGTERM and SIGINT', () => {
       s.socket.on('disconnect', () => events.push('disconnect'));
       const written = new Promise<string>((resolve) => {
         const w = watch(dir, (_event, file) => {
-          if (file?.endsWith('.heapsnapshot')) (resolve(file), w.close());
+          if (!file?.endsWith('.heapsnapshot')) return;
+          w.close();
+          resolve(file);
         });
       });
       node.proc.kill('SIGUSR2');
