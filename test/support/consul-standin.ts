@@ -125,9 +125,17 @@ export async function startConsulStandIn(options: ConsulStandInOptions = {}): Pr
 
   const expire = (checkId: string) => {
     const check = checks.get(checkId);
-    if (check && check.Status !== 'critical' && Date.now() >= check.expiresAt) {
+    if (!check || check.Status === 'critical') return;
+    const left = check.expiresAt - Date.now();
+    if (left <= 0) {
       setStatus(check, 'critical', 'TTL expired');
+      return;
     }
+    // Timers run on the monotonic clock and may fire a millisecond before Date.now() reaches expiresAt:
+    // wait out the rest instead of leaving the check passing for good.
+    const t = setTimeout(() => expire(checkId), left);
+    t.unref();
+    timers.set(checkId, t);
   };
 
   const removeService = (id: string) => {
