@@ -11,7 +11,7 @@ import { AccessTokens, AuthUser } from '../auth/access-token';
 import { AppError } from '../common/app-error';
 import { validatePayload } from '../common/validation';
 import type { Message } from '../messaging/message';
-import { parseSendMessage, SyncQuery } from '../messaging/messaging.dto';
+import { parseSendMessage, SendMessageDto, SyncQuery } from '../messaging/messaging.dto';
 import { ReadMessagesService } from '../messaging/read-messages.service';
 import { SendMessageService } from '../messaging/send-message.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -155,7 +155,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const data = socket.data;
     // Neither promise ever rejects: every failure becomes an error ack.
     const previous = data.lastAck;
-    const ticket = data.sendChain.then(() => this.startSend(socket, payload, previous));
+    const admitted = this.admit(socket, payload);
+    admitted.catch(() => undefined); // answered in order, by startSend
+    const ticket = data.sendChain.then(() => this.startSend(socket, admitted, previous));
     const acked = ticket.then((t) => t.ack);
     data.sendChain = ticket;
     data.lastAck = acked;
@@ -174,16 +176,25 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
   }
 
+  /**
+   * The payload check and the rate limit, on receipt rather than in the device's chain: with the limit in
+   * Redis, a burst's takes go out together instead of one round trip after another.
+   */
+  private async admit(socket: ChatSocket, payload: unknown): Promise<SendMessageDto> {
+    const input = parseSendMessage(payload);
+    if (!(await this.limiter.take(socket.data.user.id)))
+      throw new AppError('rate_limited', 'sending too fast; slow down');
+    return input;
+  }
+
   private async startSend(
     socket: ChatSocket,
-    payload: unknown,
+    admitted: Promise<SendMessageDto>,
     after: Promise<unknown>,
   ): Promise<{ ack: Promise<SendAck | undefined> }> {
     const asError = (e: unknown) => errorAck('message:send', e);
     try {
-      const input = parseSendMessage(payload);
-      if (!(await this.limiter.take(socket.data.user.id)))
-        throw new AppError('rate_limited', 'sending too fast; slow down');
+      const input = await admitted;
       const { done } = await this.sender.start(
         { userId: socket.data.user.id, socketId: socket.id },
         input,

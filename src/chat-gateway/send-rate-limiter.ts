@@ -47,41 +47,66 @@ export class LocalSendRateLimiter extends SendRateLimiter {
   }
 }
 
-// KEYS[1] the user's bucket; ARGV rate/s, burst, now (ms). A bucket expires once it would be full again.
-const TAKE = `local b = redis.call('HMGET', KEYS[1], 't', 'at')
-local rate, burst, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local tokens, at = tonumber(b[1]), tonumber(b[2])
-if tokens == nil or at == nil then tokens, at = burst, now end
-tokens = math.min(burst, tokens + math.max(0, now - at) / 1000 * rate)
-local ok = 0
-if tokens >= 1 then tokens, ok = tokens - 1, 1 end
-redis.call('HSET', KEYS[1], 't', tostring(tokens), 'at', tostring(math.max(now, at)))
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
-return ok`;
+/**
+ * The same bucket as GCRA: one number per user, the theoretical arrival time (TAT) of the next send. A
+ * send at `now` fits while TAT - now <= (burst - 1) * interval, and pushes TAT one interval on. Takes up to
+ * ARGV[4] sends at once and answers how many fit. KEYS[1] the user's key; ARGV interval ms, burst, now, n.
+ */
+const TAKE = `local interval, burst, now, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local limit = (burst - 1) * interval
+local granted = 0
+while granted < n and tat - now <= limit do
+  tat = tat + interval
+  granted = granted + 1
+end
+if granted > 0 then redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000) end
+return granted`;
+
+type TakeCommand = (key: string, interval: number, burst: number, now: number, n: number) => Promise<number>;
+
+interface Waiting {
+  now: number;
+  answers: { resolve: (ok: boolean) => void; reject: (e: unknown) => void }[];
+}
 
 /**
  * Distributed: a user's devices may sit on different chat nodes, so the bucket lives in Redis and every
- * node takes from the same one (one script call per send, beside the dedupe claim's). The nodes' clocks
- * only set the refill; a node whose clock lags cannot refill a bucket backwards.
+ * node takes from the same one. The takes of one event-loop turn go together, one script call per user
+ * (auto-pipelined with the turn's other commands): a device sending a burst costs Redis one call, not one
+ * per message. The nodes' clocks only set the refill; a node whose clock lags cannot refill backwards.
  */
 @Injectable()
 export class RedisSendRateLimiter extends SendRateLimiter {
-  constructor(
-    config: AppConfig,
-    private readonly redis: RedisService,
-  ) {
+  private readonly command: TakeCommand;
+  private waiting = new Map<string, Waiting>();
+
+  constructor(config: AppConfig, redis: RedisService) {
     super(config);
+    const client = redis.client as unknown as Record<string, TakeCommand | undefined>;
+    if (!client.chatTakeSends) redis.client.defineCommand('chatTakeSends', { numberOfKeys: 1, lua: TAKE });
+    this.command = (...args) => client.chatTakeSends!(...args);
   }
 
-  async take(userId: string, now = Date.now()): Promise<boolean> {
-    const ok = await this.redis.client.eval(
-      TAKE,
-      1,
-      `chat:send-rate:{${userId}}`,
-      String(this.rate),
-      String(this.burst),
-      String(now),
-    );
-    return ok === 1;
+  take(userId: string, now = Date.now()): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (!this.waiting.size) setImmediate(() => this.flush());
+      let w = this.waiting.get(userId);
+      if (!w) this.waiting.set(userId, (w = { now, answers: [] }));
+      w.now = Math.max(w.now, now);
+      w.answers.push({ resolve, reject });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.waiting;
+    this.waiting = new Map();
+    const interval = 1000 / this.rate;
+    for (const [userId, w] of batch)
+      this.command(`chat:send-rate:{${userId}}`, interval, this.burst, w.now, w.answers.length).then(
+        // The first `granted` in arrival order fit, as they would one by one.
+        (granted) => w.answers.forEach((a, i) => a.resolve(i < granted)),
+        (e: unknown) => w.answers.forEach((a) => a.reject(e)),
+      );
   }
 }

@@ -40,6 +40,12 @@ function rateContract(open: () => Promise<{ nodes: SendRateLimiter[]; close(): P
     expect(await takes(nodes[0], b, 1, t0)).toEqual([true]);
   });
 
+  it('answers takes made at the same moment in order: the first ones fit', async () => {
+    const a = randomUUID();
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => nodes[0].take(a, t0)));
+    expect(answers).toEqual([true, true, true, false, false]);
+  });
+
   it('refills at the rate, up to the burst', async () => {
     const a = randomUUID();
     await takes(nodes[0], a, 3, t0);
