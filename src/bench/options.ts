@@ -150,9 +150,23 @@ const FLAGS = [
   'help',
 ] as const;
 
+/**
+ * `--server-node-args` takes node flags, which start with a dash; parseArgs refuses such a value after a
+ * space as ambiguous, so `--server-node-args "--max-old-space-size=512"` (as the usage shows) is joined into
+ * the `=` form first.
+ */
+function joinNodeArgs(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--server-node-args' && i + 1 < argv.length) out.push(`--server-node-args=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const { values: v, positionals } = parseArgs({
-    args: argv,
+    args: joinNodeArgs(argv),
     allowPositionals: true,
     strict: true,
     options: {
