@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
@@ -13,6 +13,9 @@ export class AppLoggerModule {
       module: AppLoggerModule,
       imports: [
         LoggerModule.forRoot({
+          // Every route, in path-to-regexp 8 syntax: nestjs-pino's default ('*') under the global prefix made
+          // Nest warn at each start that it had to convert the legacy wildcard "/api/*".
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: config.logLevel,
             base: { roles: [...config.roles].join(',') },

@@ -52,6 +52,31 @@ describe('graceful shutdown of a chat node', () => {
   });
 });
 
+describe('request logs', () => {
+  it('carry the request id the client gave, echoed back, and start-up prints no warning', async () => {
+    const node = await spawnServer({ DATA_DIR: tempDataDir(), LOG_LEVEL: 'info' });
+    try {
+      const res = await fetch(`${node.url}/api/discovery/chat-node`, {
+        headers: { 'x-request-id': 'trace-42' },
+      });
+      expect(res.headers.get('x-request-id')).toBe('trace-42');
+      expect(JSON.parse(await node.waitForLine('"trace-42"'))).toMatchObject({
+        req: { id: 'trace-42', method: 'GET', url: '/api/discovery/chat-node' },
+      });
+      const warnings = node
+        .output()
+        .split('\n')
+        .filter(
+          (l) =>
+            l.startsWith('{') && (JSON.parse(l) as { level: number }).level >= 40 && !l.includes('trace-42'),
+        );
+      expect(warnings).toEqual([]);
+    } finally {
+      await node.kill('SIGTERM');
+    }
+  });
+});
+
 describe('signals other than SIGTERM and SIGINT', () => {
   it("leave the node serving, so Node's --heapsnapshot-signal can be used on a live node", async () => {
     const dir = tempDataDir();

@@ -10,6 +10,8 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<number | string | null>;
   /** Resolves with the first output line (stdout or stderr, after start-up too) that contains `text`. */
   waitForLine(text: string, timeoutMs?: number): Promise<string>;
+  /** Everything the process has printed so far. */
+  output(): string;
 }
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
@@ -79,6 +81,7 @@ export function spawnServer(
         url,
         exited,
         waitForLine,
+        output: () => output,
         kill: (signal = 'SIGTERM') => {
           proc.kill(signal);
           return exited;
