@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { SqliteWriter } from '../../src/database/sqlite-writer';
+import { SnowflakeGenerator } from '../../src/ids/snowflake';
 import { SqlHistoryStore } from '../../src/messaging/history/sql-history.store';
+import type { Message } from '../../src/messaging/message';
 import { SqliteHistoryStore } from '../../src/messaging/history/sqlite-history.store';
 import { tempDataDir } from '../support/app';
 import { migratedDataSource } from '../support/relational';
@@ -36,3 +39,40 @@ describe('history contract: SQLite adapter with group commit', () => {
 describeWith(['postgres'], 'history contract: SQL adapter on Postgres', ({ postgres }) => {
   historyContract(() => sqlStore(postgres));
 });
+
+describeWith(
+  ['postgres'],
+  'SQL history on Postgres: the writes of one turn share a statement',
+  ({ postgres }) => {
+    let store: SqlHistoryStore;
+    let close: () => Promise<void>;
+    beforeAll(async () => ({ store, close } = await sqlStore(postgres)));
+    afterAll(() => close());
+
+    const message = (id: string, channelId: string): Message => ({
+      id,
+      channelId,
+      channelType: 'dm',
+      senderId: randomUUID(),
+      content: `content ${id}`,
+      clientMsgId: `c-${id}`,
+      createdAt: new Date().toISOString(),
+    });
+
+    it('fails only the write whose row the database refuses; the others of its turn are stored', async () => {
+      const ids = new SnowflakeGenerator(9);
+      const good = [0, 1, 2].map(() => message(ids.next().toString(), `dm:${randomUUID()}`));
+      const refused = message(ids.next().toString(), `dm:${'x'.repeat(100)}`); // longer than varchar(80)
+      const results = await Promise.allSettled([
+        store.saveMessage(good[0]),
+        store.saveMessage(refused),
+        store.saveMessage(good[1]),
+        store.addToInboxes([randomUUID(), randomUUID()], good[2]),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect(await store.getMessage(good[0].channelId, good[0].id)).toEqual(good[0]);
+      expect(await store.getMessage(good[1].channelId, good[1].id)).toEqual(good[1]);
+      expect(await store.getMessage(refused.channelId, refused.id)).toBeNull();
+    });
+  },
+);
