@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
+import { TurnBatch, Waiter } from '../common/turn-batch';
 
 /**
  * The send rate of DESIGN.md section 7: per user, a token bucket with SEND_RATE_PER_SECOND refill and
@@ -65,9 +66,9 @@ return granted`;
 
 type TakeCommand = (key: string, interval: number, burst: number, now: number, n: number) => Promise<number>;
 
-interface Waiting {
+interface Take extends Waiter<boolean> {
+  userId: string;
   now: number;
-  answers: { resolve: (ok: boolean) => void; reject: (e: unknown) => void }[];
 }
 
 /**
@@ -79,7 +80,7 @@ interface Waiting {
 @Injectable()
 export class RedisSendRateLimiter extends SendRateLimiter {
   private readonly command: TakeCommand;
-  private waiting = new Map<string, Waiting>();
+  private readonly takes = new TurnBatch<Take>((batch) => this.flush(batch));
 
   constructor(config: AppConfig, redis: RedisService) {
     super(config);
@@ -89,24 +90,24 @@ export class RedisSendRateLimiter extends SendRateLimiter {
   }
 
   take(userId: string, now = Date.now()): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      if (!this.waiting.size) setImmediate(() => this.flush());
-      let w = this.waiting.get(userId);
-      if (!w) this.waiting.set(userId, (w = { now, answers: [] }));
-      w.now = Math.max(w.now, now);
-      w.answers.push({ resolve, reject });
-    });
+    return new Promise((resolve, reject) => this.takes.add({ userId, now, resolve, reject }));
   }
 
-  private flush(): void {
-    const batch = this.waiting;
-    this.waiting = new Map();
+  private flush(batch: Take[]): void {
+    const byUser = new Map<string, Take[]>();
+    for (const t of batch) {
+      const same = byUser.get(t.userId);
+      if (same) same.push(t);
+      else byUser.set(t.userId, [t]);
+    }
     const interval = 1000 / this.rate;
-    for (const [userId, w] of batch)
-      this.command(`chat:send-rate:{${userId}}`, interval, this.burst, w.now, w.answers.length).then(
+    for (const [userId, takes] of byUser) {
+      const now = Math.max(...takes.map((t) => t.now));
+      this.command(`chat:send-rate:{${userId}}`, interval, this.burst, now, takes.length).then(
         // The first `granted` in arrival order fit, as they would one by one.
-        (granted) => w.answers.forEach((a, i) => a.resolve(i < granted)),
-        (e: unknown) => w.answers.forEach((a) => a.reject(e)),
+        (granted) => takes.forEach((t, i) => t.resolve(i < granted)),
+        (e: unknown) => takes.forEach((t) => t.reject(e)),
       );
+    }
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
+import { TurnBatch, Waiter } from '../common/turn-batch';
 
 /** The part of better-sqlite3's API the embedded adapters read with. */
 export interface SqliteStatement {
@@ -111,10 +112,8 @@ parentPort.on('message', (first) => {
 });
 `;
 
-interface Pending {
+interface Pending extends Waiter<unknown> {
   op: WriteOp;
-  resolve: (v: unknown) => void;
-  reject: (e: unknown) => void;
 }
 
 /**
@@ -129,7 +128,7 @@ export class SqliteWriter implements OnApplicationShutdown {
   private readonly db: SqliteDb;
   private readonly worker: Worker;
   /** Writes of this event-loop turn, not yet handed to the writer thread. */
-  private queue: Pending[] = [];
+  private readonly queue = new TurnBatch<Pending>((batch) => this.post(batch));
   /** Batches handed over and not yet answered, oldest first. */
   private posted: Pending[][] = [];
   private readonly statements = new Map<string, SqliteStatement>();
@@ -166,20 +165,17 @@ export class SqliteWriter implements OnApplicationShutdown {
       if (step.rows.some((row) => row.length !== step.rows[0].length))
         return Promise.reject(new Error('SqliteWriter: the rows of one step must have the same width'));
     return new Promise<T>((resolve, reject) => {
-      if (!this.queue.length) setImmediate(() => this.post());
-      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.add({ op, resolve: resolve as (v: unknown) => void, reject });
     });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    while (this.posted.length || this.queue.length) await new Promise((r) => setTimeout(r, 5));
+    while (this.posted.length || this.queue.size) await new Promise((r) => setTimeout(r, 5));
     await this.worker.terminate();
   }
 
-  private post(): void {
-    if (!this.queue.length) return;
-    const batch = this.queue;
-    this.queue = [];
+  private post(batch: Pending[]): void {
+    if (!batch.length) return;
     this.posted.push(batch);
     const writes: unknown[] = [];
     for (const { op } of batch) this.encode(op, writes);
@@ -224,8 +220,7 @@ export class SqliteWriter implements OnApplicationShutdown {
   }
 
   private failAll(e: unknown): void {
-    for (const p of [...this.posted.flat(), ...this.queue]) p.reject(e);
+    for (const p of [...this.posted.flat(), ...this.queue.take()]) p.reject(e);
     this.posted = [];
-    this.queue = [];
   }
 }

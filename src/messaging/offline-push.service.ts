@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { TurnBatch } from '../common/turn-batch';
 import { PushDispatcher } from '../notification/push-dispatcher';
 import { PresenceStore } from '../presence/presence.store';
 import { RealtimeEmitter } from '../realtime/realtime-emitter';
@@ -11,7 +12,11 @@ import type { Message } from './message';
 @Injectable()
 export class OfflinePush {
   private readonly logger = new Logger(OfflinePush.name);
-  private pending?: Pending[];
+  /** The messages of one event-loop turn share one presence lookup. */
+  private readonly pending = new TurnBatch<Pending>(
+    (batch) =>
+      void this.run(batch).catch((e: Error) => this.logger.warn(`push enqueue failed: ${e.message}`)),
+  );
 
   constructor(
     private readonly presence: PresenceStore,
@@ -23,18 +28,7 @@ export class OfflinePush {
     // A recipient with a socket on this node is online: no presence lookup (a Redis call when distributed).
     const recipients = userIds.filter((u) => u !== message.senderId && !this.realtime.connectedHere(u));
     if (!recipients.length) return;
-    // The messages of one event-loop turn share one presence lookup.
-    if (!this.pending) {
-      this.pending = [];
-      setImmediate(() => this.flush());
-    }
-    this.pending.push({ recipients, message });
-  }
-
-  private flush(): void {
-    const batch = this.pending ?? [];
-    this.pending = undefined;
-    void this.run(batch).catch((e: Error) => this.logger.warn(`push enqueue failed: ${e.message}`));
+    this.pending.add({ recipients, message });
   }
 
   private async run(batch: Pending[]): Promise<void> {

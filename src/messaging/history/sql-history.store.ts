@@ -5,6 +5,7 @@ import type { Message } from '../message';
 import { ChannelMessageRow, InboxRow } from '../message.entities';
 import { bucketOf, HistoryStore } from './history.store';
 import { padId, unpadId } from '../../ids/padded-id';
+import { TurnBatch, Waiter } from '../../common/turn-batch';
 
 /** Postgres allows 65,535 parameters a statement; inbox rows have 9 columns. */
 const MAX_ROWS_PER_INSERT = 2000;
@@ -16,20 +17,15 @@ const MAX_ROWS_PER_INSERT = 2000;
  * again one caller at a time, so one bad row fails only its own caller.
  */
 class TurnInserts<Row> {
-  private waiting: { rows: Row[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private readonly batch = new TurnBatch<Waiter & { rows: Row[] }>((all) => this.flush(all));
 
   constructor(private readonly insert: (rows: Row[]) => Promise<unknown>) {}
 
   add(rows: Row[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (!this.waiting.length) setImmediate(() => this.flush());
-      this.waiting.push({ rows, resolve, reject });
-    });
+    return new Promise((resolve, reject) => this.batch.add({ rows, resolve, reject }));
   }
 
-  private flush(): void {
-    const all = this.waiting;
-    this.waiting = [];
+  private flush(all: (Waiter & { rows: Row[] })[]): void {
     for (let i = 0; i < all.length;) {
       const chunk = [all[i++]];
       let rows = chunk[0].rows.length;
