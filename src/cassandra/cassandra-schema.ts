@@ -12,6 +12,7 @@ export const HISTORY_TABLES = [
   'inbox_by_user',
   'channel_buckets',
   'user_buckets',
+  'send_dedupe',
 ] as const;
 
 const KEYSPACE_RE = /^[a-z][a-z0-9_]{0,47}$/;
@@ -84,6 +85,13 @@ export function schemaStatements(o: CassandraSchemaOptions): string[] {
     `CREATE TABLE IF NOT EXISTS ${ks}.user_buckets (
       user_id text, bucket int, PRIMARY KEY ((user_id), bucket)
     ) WITH CLUSTERING ORDER BY (bucket ASC) AND compaction = ${INDEX_COMPACTION}`,
+    // (sender, clientMsgId) -> the message it produced, claimed with IF NOT EXISTS and kept for 24 h. Every row
+    // expires with the same TTL, so whole SSTables age out together under TWCS (1-hour windows).
+    `CREATE TABLE IF NOT EXISTS ${ks}.send_dedupe (
+      sender_id text, client_msg_id text, message_id bigint, channel_id text, created_at timestamp,
+      PRIMARY KEY ((sender_id, client_msg_id))
+    ) WITH default_time_to_live = 86400 AND gc_grace_seconds = 10800
+      AND compaction = {'class': 'TimeWindowCompactionStrategy', 'compaction_window_unit': 'HOURS', 'compaction_window_size': 1}`,
   ];
 }
 

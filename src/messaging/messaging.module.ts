@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { GroupsModule } from '../groups/groups.module';
 import { UsersModule } from '../users/users.module';
 import { ChannelAccess } from './channel-access';
-import { RedisSendDedupe } from './dedupe/redis-send-dedupe';
+import { CassandraSendDedupe } from './dedupe/cassandra-send-dedupe';
 import { SendDedupe } from './dedupe/send-dedupe';
 import { SqlSendDedupe } from './dedupe/sql-send-dedupe';
 import { GroupFanoutService } from './group-fanout.service';
@@ -47,8 +47,10 @@ export class MessagingModule {
           useClass: cassandra ? CassandraHistoryStore : embedded ? SqliteHistoryStore : SqlHistoryStore,
         },
         {
+          // The binding lives beside the message it guards, in durable storage (never only in Redis, which may
+          // lose its data: a resend would then be stored twice).
           provide: SendDedupe,
-          useClass: config.redisUrl ? RedisSendDedupe : embedded ? SqliteSendDedupe : SqlSendDedupe,
+          useClass: cassandra ? CassandraSendDedupe : embedded ? SqliteSendDedupe : SqlSendDedupe,
         },
         ...(embedded ? [SqliteWriter] : []),
         {

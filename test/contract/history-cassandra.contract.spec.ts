@@ -1,56 +1,22 @@
-import { randomBytes } from 'node:crypto';
 import { Client } from 'cassandra-driver';
 import { migrateSchema, parseReplication } from '../../src/cassandra/cassandra-schema';
-import { cassandraClientOptions, CassandraService } from '../../src/cassandra/cassandra.service';
-import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { Readiness } from '../../src/health/readiness';
+import { cassandraClientOptions } from '../../src/cassandra/cassandra.service';
 import { CassandraHistoryStore } from '../../src/messaging/history/cassandra-history.store';
-import { tempDataDir } from '../support/app';
+import { startCassandraService } from '../support/cassandra';
 import { describeWith } from '../support/services';
 import { historyContract } from './history.contract';
 
-/** A config for a throwaway keyspace on one test node: RF 1, consistency ONE. */
-function testConfig(contactPoints: string): AppConfig {
-  return loadConfig({
-    DATA_DIR: tempDataDir(),
-    CASSANDRA_CONTACT_POINTS: contactPoints,
-    CASSANDRA_LOCAL_DC: process.env.CASSANDRA_LOCAL_DC ?? 'datacenter1',
-    CASSANDRA_KEYSPACE: `chat_test_${randomBytes(6).toString('hex')}`,
-    CASSANDRA_REPLICATION: 'SimpleStrategy:1',
-    CASSANDRA_CONSISTENCY: 'ONE',
-    CASSANDRA_MIGRATE_ON_START: 'true',
-  });
-}
-
-async function startService(contactPoints: string) {
-  const config = testConfig(contactPoints);
-  const readiness = new Readiness();
-  const service = new CassandraService(config, readiness);
-  await service.onModuleInit();
-  return {
-    config,
-    readiness,
-    service,
-    async close() {
-      await service.client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandra.keyspace}`, [], {
-        prepare: false,
-      });
-      await service.onApplicationShutdown();
-    },
-  };
-}
-
 describeWith(['cassandra'], 'history contract: Cassandra adapter', ({ cassandra }) => {
   historyContract(async () => {
-    const s = await startService(cassandra);
+    const s = await startCassandraService(cassandra);
     return { store: new CassandraHistoryStore(s.service), close: () => s.close() };
   });
 });
 
 describeWith(['cassandra'], 'Cassandra schema and session', ({ cassandra }) => {
-  let s: Awaited<ReturnType<typeof startService>>;
+  let s: Awaited<ReturnType<typeof startCassandraService>>;
   beforeAll(async () => {
-    s = await startService(cassandra);
+    s = await startCassandraService(cassandra);
   });
   afterAll(() => s.close());
 

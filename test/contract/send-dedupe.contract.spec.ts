@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../../src/config/app-config';
 import { SqliteWriter } from '../../src/database/sqlite-writer';
-import { RedisSendDedupe } from '../../src/messaging/dedupe/redis-send-dedupe';
+import { CassandraSendDedupe } from '../../src/messaging/dedupe/cassandra-send-dedupe';
 import { SendDedupe, SendRef } from '../../src/messaging/dedupe/send-dedupe';
 import { SqlSendDedupe } from '../../src/messaging/dedupe/sql-send-dedupe';
 import { DEDUPE_SQL, SqliteSendDedupe } from '../../src/messaging/dedupe/sqlite-send-dedupe';
-import { RedisService } from '../../src/redis/redis.service';
-import { TEST_JWT_SECRET, tempDataDir } from '../support/app';
+import { startCassandraService } from '../support/cassandra';
 import { migratedDataSource } from '../support/relational';
 import { describeWith } from '../support/services';
 
@@ -44,6 +42,13 @@ function dedupeContract(open: () => Promise<{ dedupe: SendDedupe; close(): Promi
     );
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
   });
+
+  it('answers a claim repeated with its own candidate (a retried write) with that same binding', async () => {
+    const sender = randomUUID();
+    const mine = ref('4242');
+    expect(await dedupe.claim(sender, 'retry', mine)).toEqual(mine);
+    expect(await dedupe.claim(sender, 'retry', mine)).toEqual(mine);
+  });
 }
 
 describe('send dedupe contract: embedded SQLite (group commit)', () => {
@@ -67,12 +72,10 @@ describeWith(['postgres'], 'send dedupe contract: Postgres', ({ postgres }) => {
   });
 });
 
-describeWith(['redis'], 'send dedupe contract: Redis', ({ redis }) => {
+describeWith(['cassandra'], 'send dedupe contract: Cassandra (lightweight transaction)', ({ cassandra }) => {
   dedupeContract(async () => {
-    const service = new RedisService(
-      loadConfig({ REDIS_URL: redis, JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: tempDataDir() }),
-    );
-    return { dedupe: new RedisSendDedupe(service), close: () => service.onApplicationShutdown() };
+    const s = await startCassandraService(cassandra);
+    return { dedupe: new CassandraSendDedupe(s.service), close: () => s.close() };
   });
 });
 

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../../src/config/app-config';
 import { SqliteWriter } from '../../src/database/sqlite-writer';
 import { SnowflakeGenerator } from '../../src/ids/snowflake';
-import { RedisSendDedupe } from '../../src/messaging/dedupe/redis-send-dedupe';
+import { CassandraSendDedupe } from '../../src/messaging/dedupe/cassandra-send-dedupe';
+import { SqlSendDedupe } from '../../src/messaging/dedupe/sql-send-dedupe';
 import { SqliteSendDedupe } from '../../src/messaging/dedupe/sqlite-send-dedupe';
+import { CassandraHistoryStore } from '../../src/messaging/history/cassandra-history.store';
 import { HistoryStore } from '../../src/messaging/history/history.store';
 import { SqlHistoryStore } from '../../src/messaging/history/sql-history.store';
 import { SqliteHistoryStore } from '../../src/messaging/history/sqlite-history.store';
 import type { Message } from '../../src/messaging/message';
 import { ClaimThenStore, SendStore } from '../../src/messaging/send-store/send-store';
 import { SqliteSendStore } from '../../src/messaging/send-store/sqlite-send-store';
-import { RedisService } from '../../src/redis/redis.service';
-import { TEST_JWT_SECRET, tempDataDir } from '../support/app';
+import { startCassandraService } from '../support/cassandra';
 import { migratedDataSource } from '../support/relational';
 import { describeWith } from '../support/services';
 
@@ -101,20 +101,26 @@ describe('send store contract: embedded SQLite, claim and rows in one transactio
   });
 });
 
-describeWith(['postgres', 'redis'], 'send store contract: Redis claim, then Postgres rows', (urls) => {
+describeWith(['postgres'], 'send store contract: Postgres claim, then Postgres rows', (urls) => {
   sendStoreContract(async () => {
     const ds = await migratedDataSource(urls.postgres);
-    const redis = new RedisService(
-      loadConfig({ REDIS_URL: urls.redis, JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: tempDataDir() }),
-    );
     const history = new SqlHistoryStore(ds);
     return {
-      store: new ClaimThenStore(new RedisSendDedupe(redis), history),
+      store: new ClaimThenStore(new SqlSendDedupe(ds), history),
       history,
-      close: async () => {
-        await redis.onApplicationShutdown();
-        await ds.destroy();
-      },
+      close: () => ds.destroy(),
+    };
+  });
+});
+
+describeWith(['cassandra'], 'send store contract: Cassandra claim (LWT), then Cassandra rows', (urls) => {
+  sendStoreContract(async () => {
+    const s = await startCassandraService(urls.cassandra);
+    const history = new CassandraHistoryStore(s.service);
+    return {
+      store: new ClaimThenStore(new CassandraSendDedupe(s.service), history),
+      history,
+      close: () => s.close(),
     };
   });
 });
