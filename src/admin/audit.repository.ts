@@ -35,7 +35,7 @@ export class AuditRepository {
   }): Promise<void> {
     // Snowflake ids: the log orders by id, exact even for entries in the same millisecond.
     await this.repo.insert({
-      id: padId(this.ids.next()),
+      id: padId(await this.ids.next()),
       ...e,
       createdAt: new Date(),
       details: JSON.stringify(e.details ?? {}),

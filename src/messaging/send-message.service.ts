@@ -66,7 +66,7 @@ export class SendMessageService {
     const requested = await this.resolve(ctx.userId, input);
     checkContent(input.content);
 
-    const id = this.ids.next();
+    const id = await this.ids.next();
     const fresh: Message = {
       id,
       channelId: requested.channelId,

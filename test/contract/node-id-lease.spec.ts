@@ -1,8 +1,12 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
+import { LEASE_TIMING } from '../../src/ids/redis-node-id-lease';
+import { snowflakeTime } from '../../src/ids/snowflake';
+import { OwnRedis } from '../support/own-redis';
 import { describeWith } from '../support/services';
+import { until } from '../support/wait';
 
 const SCRIPT = join(__dirname, '..', 'support', 'lease-node-id.js');
 
@@ -51,4 +55,102 @@ describeWith(['redis'], 'snowflake node id leases (real Redis, separate processe
     // Released on shutdown: the ids are free again.
     expect(await redis.exists(...free.map((n) => `chat:snowflake:node:${n}`))).toBe(0);
   });
+});
+
+describeWith(['redis'], 'snowflake node id leases when Redis loses its data (own redis-server)', () => {
+  let own: OwnRedis;
+  const spawned: ChildProcess[] = [];
+  beforeAll(async () => {
+    own = await OwnRedis.start();
+  });
+  afterEach(() => {
+    for (const p of spawned.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
+  });
+  afterAll(() => own.down());
+
+  const issuer = (url: string) => {
+    const proc = spawn(process.execPath, [SCRIPT], {
+      env: { PATH: process.env.PATH, REDIS_URL: url, ISSUE_IDS: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    spawned.push(proc);
+    const lines: Record<string, unknown>[] = [];
+    // Nest's logger writes to both streams here: the log is every line that is not a JSON answer.
+    let log = '';
+    proc.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    createInterface({ input: proc.stdout }).on('line', (l) => {
+      if (l.startsWith('{')) lines.push(JSON.parse(l) as Record<string, unknown>);
+      else log += l + '\n';
+    });
+    const line = (key: string) =>
+      until(
+        () => lines.find((l) => key in l),
+        (l) => l !== undefined,
+        15_000,
+        `a line with ${key}`,
+      ) as Promise<Record<string, unknown>>;
+    return {
+      line,
+      log: () => log,
+      stop: async () => {
+        proc.stdin.end();
+        return ((await line('issued')).issued as string[]).map(BigInt);
+      },
+    };
+  };
+  const nodeOf = (id: bigint) => Number((id >> 12n) & 1023n);
+
+  it('never lets two processes stamp one node id, even when a flush hands the id to another', async () => {
+    const p1 = issuer(own.url);
+    const n1 = (await p1.line('nodeId')).nodeId as number;
+    await p1.line('issuing');
+
+    // Redis loses everything, and every node id but p1's is taken at once: a process starting now must get
+    // p1's id, while p1 still believes it holds it.
+    const admin = own.client();
+    const m = admin.multi().flushall();
+    for (let n = 0; n < 1024; n++) if (n !== n1) m.set(`chat:snowflake:node:${n}`, 'someone', 'PX', 60_000);
+    await m.exec();
+    admin.disconnect();
+    const flushedAt = Date.now();
+    const p2 = issuer(own.url);
+    expect((await p2.line('nodeId')).nodeId).toBe(n1);
+    await p2.line('issuing');
+    const [ids1, ids2] = [await p1.stop(), await p2.stop()];
+
+    const all = [...ids1, ...ids2];
+    expect(new Set(all).size).toBe(all.length);
+    // p1 stopped issuing with that node id before p2 started: their times do not even interleave.
+    const last1 = ids1.filter((id) => nodeOf(id) === n1).reduce((a, b) => (a > b ? a : b));
+    const first2 = ids2.reduce((a, b) => (a < b ? a : b));
+    expect(last1 < first2).toBe(true);
+    expect(snowflakeTime(last1)).toBeLessThanOrEqual(flushedAt + LEASE_TIMING.validMs);
+    expect(p1.log()).toContain(`lost the lease on node id ${n1}`);
+  }, 40_000);
+
+  it('takes its own node id back at once after a Redis restart, so ids flow again within a second or two', async () => {
+    const p = issuer(own.url);
+    const n = (await p.line('nodeId')).nodeId as number;
+    await p.line('issuing');
+    await own.down();
+    const downAt = Date.now();
+    // Down for longer than the lease stays valid: issuing must pause, not go on unfenced.
+    await new Promise((r) => setTimeout(r, LEASE_TIMING.validMs + 500));
+    await own.up();
+    const upAt = Date.now();
+    await until(
+      () => p.log(),
+      (l) => l.includes(`retook node id lease ${n}`),
+      5_000,
+      'the lease retaken',
+    );
+    const ids = await p.stop();
+    const times = ids.map(snowflakeTime);
+    expect(ids.every((id) => nodeOf(id) === n)).toBe(true);
+    // No id stamped in the gap past the fence, and the first after it came within 2 s of Redis' return.
+    expect(times.filter((t) => t > downAt + LEASE_TIMING.validMs && t < upAt)).toEqual([]);
+    const resumed = times.find((t) => t >= upAt);
+    expect(resumed).toBeDefined();
+    expect(resumed! - upAt).toBeLessThan(2_000);
+  }, 40_000);
 });
