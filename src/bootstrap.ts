@@ -24,7 +24,9 @@ export async function bootstrap(
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.useBodyParser('json', { limit: '1mb', verify: verifyJsonBody });
+  // Nest's types leave `verify` out because it uses it for `rawBody: true`, which this app does not set.
+  const json = { limit: '1mb', verify: verifyJsonBody };
+  app.useBodyParser('json', json);
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
