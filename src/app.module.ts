@@ -30,6 +30,8 @@ import { QueueModule } from './queue/queue.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { MetricsModule, OpsMetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { RedisService } from './redis/redis.service';
+import { RedisThrottlerStorage } from './auth/redis-throttler.storage';
 import { UsersHttpModule } from './users/users-http.module';
 
 /**
@@ -66,7 +68,17 @@ export class AppModule {
         capacity: config.discovery.capacity,
         ttlSeconds: config.discovery.ttlSeconds,
       }),
-      ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.authRateLimitPerMinute }] }),
+      ThrottlerModule.forRootAsync({
+        inject: [{ token: RedisService, optional: true }],
+        // Per client address; in Redis when distributed, so every api process counts against one limit.
+        useFactory: (redis?: RedisService) => {
+          if (config.redisUrl && !redis) throw new Error('the shared auth rate limit needs RedisService');
+          return {
+            throttlers: [{ ttl: 60_000, limit: config.authRateLimitPerMinute }],
+            storage: redis && new RedisThrottlerStorage(redis),
+          };
+        },
+      }),
     ];
     if (config.hasRole('api')) {
       imports.push(

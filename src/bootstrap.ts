@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ChatIoAdapter } from './chat-gateway/chat-io.adapter';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { rawJsonProblem } from './common/json-edge';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
@@ -23,7 +24,9 @@ export async function bootstrap(
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.useBodyParser('json', { limit: '1mb' });
+  // Nest's types leave `verify` out because it uses it for `rawBody: true`, which this app does not set.
+  const json = { limit: '1mb', verify: verifyJsonBody };
+  app.useBodyParser('json', json);
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
@@ -48,4 +51,15 @@ export async function bootstrap(
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.port, config.host);
   return app;
+}
+
+/**
+ * body-parser's `verify` hook: runs on the raw bytes before JSON.parse, so a body nested thousands deep is a
+ * 400 here instead of a stack overflow in class-transformer. The error's status and message are what the
+ * exception filter answers (an AppError would not do: body-parser writes `status` on the error it gets).
+ */
+function verifyJsonBody(_req: unknown, _res: unknown, buf: Buffer, encoding: string): void {
+  // The scan reads UTF-8; JSON is UTF-8 on the wire (RFC 8259), other charsets are refused.
+  const problem = /^utf-?8$/i.test(encoding) ? rawJsonProblem(buf) : 'JSON bodies must be UTF-8';
+  if (problem) throw Object.assign(new Error(problem), { status: 400 });
 }

@@ -53,7 +53,7 @@ export class AdminUsersService {
     return this.show(id);
   }
 
-  /** Revokes every refresh token and disconnects every socket; access tokens die within their short TTL. */
+  /** Ends every session of the user: refresh and access tokens refused from now on, every socket disconnected. */
   async forceLogout(actorId: string, id: string): Promise<void> {
     await this.get(id);
     await this.refresh.revokeAllOfUser(id);

@@ -8,6 +8,11 @@ export interface AuthUser {
   id: string;
   username: string;
   role: UserRole;
+  /**
+   * The session (refresh-token family) the token was issued for; ending the session ends the token. Tokens
+   * signed before sessions were tracked have none and live out their short TTL.
+   */
+  sid?: string;
 }
 
 interface AccessClaims {
@@ -15,6 +20,7 @@ interface AccessClaims {
   name: string;
   role: UserRole;
   typ: 'access';
+  sid?: string;
 }
 
 /**
@@ -25,8 +31,8 @@ interface AccessClaims {
 export class AccessTokens {
   constructor(private readonly jwt: JwtService) {}
 
-  sign(user: AuthUser): string {
-    const claims: AccessClaims = { sub: user.id, name: user.username, role: user.role, typ: 'access' };
+  sign(user: Omit<AuthUser, 'sid'>, sid: string): string {
+    const claims: AccessClaims = { sub: user.id, name: user.username, role: user.role, typ: 'access', sid };
     return this.jwt.sign(claims);
   }
 
@@ -44,6 +50,11 @@ export class AccessTokens {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.name !== 'string') {
       throw AppError.unauthorized();
     }
-    return { id: claims.sub, username: claims.name, role: claims.role === 'admin' ? 'admin' : 'user' };
+    return {
+      id: claims.sub,
+      username: claims.name,
+      role: claims.role === 'admin' ? 'admin' : 'user',
+      sid: typeof claims.sid === 'string' ? claims.sid : undefined,
+    };
   }
 }

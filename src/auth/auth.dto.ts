@@ -31,6 +31,15 @@ export class RefreshDto {
   @ApiProperty() @IsString() @MaxLength(256) refreshToken!: string;
 }
 
+export class ChangePasswordDto {
+  @ApiProperty({ maxLength: 128 }) @IsString() @MaxLength(128) currentPassword!: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 128 })
+  @IsString()
+  @Length(8, 128)
+  newPassword!: string;
+}
+
 export class TokensDto {
   @ApiProperty() accessToken!: string;
   @ApiProperty() refreshToken!: string;

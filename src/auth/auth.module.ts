@@ -2,9 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
+import { RedisService } from '../redis/redis.service';
 import { UsersModule } from '../users/users.module';
 import { AccessTokens } from './access-token';
 import { AuthService } from './auth.service';
+import { InMemoryLoginThrottle, LoginThrottle, RedisLoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokenRepository } from './refresh-token.repository';
@@ -31,7 +33,23 @@ export class AuthModule {
           verifyOptions: { algorithms: ['HS256'], issuer: config.jwt.issuer, audience: config.jwt.audience },
         }),
       ],
-      providers: [AccessTokens, PasswordHasher, RefreshTokenRepository, RefreshTokens, AuthService],
+      providers: [
+        AccessTokens,
+        PasswordHasher,
+        RefreshTokenRepository,
+        RefreshTokens,
+        AuthService,
+        {
+          // Per username across every api process when distributed, in memory when embedded.
+          provide: LoginThrottle,
+          inject: [{ token: RedisService, optional: true }],
+          useFactory: (redis?: RedisService) => {
+            if (!config.redisUrl) return new InMemoryLoginThrottle(config);
+            if (!redis) throw new Error('the per-account login limit needs RedisService');
+            return new RedisLoginThrottle(config, redis);
+          },
+        },
+      ],
       exports: [AccessTokens, RefreshTokens, AuthService],
     };
   }

@@ -5,12 +5,14 @@ import { AppConfig } from '../config/app-config';
 import { AppError } from '../common/app-error';
 import { UsersRepository } from '../users/users.repository';
 import { AccessTokens, AuthUser } from './access-token';
+import { RefreshTokens } from './refresh-tokens';
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
   constructor(
     config: AppConfig,
     private readonly users: UsersRepository,
+    private readonly sessions: RefreshTokens,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -22,12 +24,19 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     });
   }
 
-  /** A ban takes effect on the next request, not when the access token expires. */
+  /**
+   * A ban, a logout, a revoked session or a password change takes effect on the next request, not when the
+   * access token expires. The two lookups (both by key) run side by side.
+   */
   async validate(payload: Record<string, unknown>): Promise<AuthUser> {
     const claimed = AccessTokens.toUser(payload);
-    const user = await this.users.findById(claimed.id);
+    const [user, live] = await Promise.all([
+      this.users.findById(claimed.id),
+      claimed.sid === undefined ? true : this.sessions.isLive(claimed.sid),
+    ]);
     if (!user) throw AppError.unauthorized();
     if (user.banned) throw AppError.forbidden('this account is banned');
+    if (!live) throw AppError.unauthorized('the session has ended; sign in again');
     return claimed;
   }
 }

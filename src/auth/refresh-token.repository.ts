@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 export interface StoredRefreshToken {
@@ -35,7 +35,19 @@ export class RefreshTokenRepository {
     await this.repo.update({ familyId, revokedAt: IsNull() }, { revokedAt: at });
   }
 
-  async revokeAllOfUser(userId: string, at: Date): Promise<void> {
-    await this.repo.update({ userId, revokedAt: IsNull() }, { revokedAt: at });
+  async revokeAllOfUser(userId: string, at: Date, exceptFamilyId?: string): Promise<void> {
+    const where =
+      exceptFamilyId === undefined
+        ? { userId, revokedAt: IsNull() }
+        : { userId, familyId: Not(exceptFamilyId), revokedAt: IsNull() };
+    await this.repo.update(where, { revokedAt: at });
+  }
+
+  /**
+   * A session is live while its family has a token that is not revoked (revocation marks every token of the
+   * family; an unknown family is not live). One indexed lookup on family_id.
+   */
+  familyLive(familyId: string): Promise<boolean> {
+    return this.repo.exists({ where: { familyId, revokedAt: IsNull() } });
   }
 }

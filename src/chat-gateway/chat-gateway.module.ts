@@ -7,6 +7,7 @@ import { ChatGateway } from './chat.gateway';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 import { LocalSendRateLimiter, RedisSendRateLimiter, SendRateLimiter } from './send-rate-limiter';
+import { InMemorySocketQuota, RedisSocketQuota, SocketQuota } from './socket-quota';
 
 /** The chat role: the Socket.IO gateway. The send path itself lives in MessagingModule. */
 @Module({
@@ -22,6 +23,16 @@ import { LocalSendRateLimiter, RedisSendRateLimiter, SendRateLimiter } from './s
         if (!config.redisUrl) return new LocalSendRateLimiter(config);
         if (!redis) throw new Error('the distributed send rate limit needs RedisService');
         return new RedisSendRateLimiter(config, redis);
+      },
+    },
+    {
+      // MAX_SOCKETS_PER_USER across every chat node when distributed, in memory when embedded.
+      provide: SocketQuota,
+      inject: [AppConfig, { token: RedisService, optional: true }],
+      useFactory: (config: AppConfig, redis?: RedisService) => {
+        if (!config.redisUrl) return new InMemorySocketQuota(config);
+        if (!redis) throw new Error('the per-user socket limit needs RedisService');
+        return new RedisSocketQuota(config, redis);
       },
     },
   ],

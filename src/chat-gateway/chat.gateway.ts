@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import {
   OnGatewayConnection,
   OnGatewayDisconnect,
@@ -8,6 +8,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'socket.io';
 import { AccessTokens, AuthUser } from '../auth/access-token';
+import { RefreshTokens } from '../auth/refresh-tokens';
 import { AppError } from '../common/app-error';
 import { validatePayload } from '../common/validation';
 import type { Message } from '../messaging/message';
@@ -18,12 +19,13 @@ import { MetricsService } from '../metrics/metrics.service';
 import { FriendsRepository } from '../friends/friends.repository';
 import { DevicePresence } from '../presence/device-presence.service';
 import { PresenceNotifier } from '../presence/presence-notifier';
-import { presenceRoom, userRoom } from '../realtime/realtime-emitter';
+import { presenceRoom, sessionRoom, userRoom } from '../realtime/realtime-emitter';
 import { SocketServerEmitter } from '../realtime/socket-server.emitter';
 import { UsersRepository } from '../users/users.repository';
 import { Ack, errorAck, toAck } from './ack';
 import { ChatDrain } from './chat-drain.service';
 import { SendRateLimiter } from './send-rate-limiter';
+import { SOCKET_LEASE_RENEW_MS, SocketQuota, SocketRef } from './socket-quota';
 
 interface SocketData {
   user: AuthUser;
@@ -42,11 +44,14 @@ const SETTLED: Promise<unknown> = Promise.resolve();
 const NONE: readonly string[] = [];
 const NO_AUTH = Object.freeze({});
 const DEVICE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Handshake refusals a client must tell apart; anything else is `unauthorized`. */
+const HANDSHAKE_CODES: ReadonlySet<string> = new Set(['forbidden', 'rate_limited']);
 
 /** Thin transport: authenticate the handshake, validate each event, make one call, answer with an ack. */
 @WebSocketGateway()
-export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger(ChatGateway.name);
+  private leaseRenewal?: NodeJS.Timeout;
 
   constructor(
     private readonly tokens: AccessTokens,
@@ -60,6 +65,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly presence: DevicePresence,
     private readonly presenceNotifier: PresenceNotifier,
     private readonly drain: ChatDrain,
+    private readonly sessions: RefreshTokens,
+    private readonly quota: SocketQuota,
   ) {}
 
   afterInit(server: Server): void {
@@ -76,17 +83,34 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       this.authenticate(socket as ChatSocket)
         .then(() => next())
         .catch((e: unknown) =>
-          next(new Error(e instanceof AppError && e.code === 'forbidden' ? 'forbidden' : 'unauthorized')),
+          next(new Error(e instanceof AppError && HANDSHAKE_CODES.has(e.code) ? e.code : 'unauthorized')),
         );
     });
+    // The sockets open here keep their places in the per-user quota; a crashed node's lapse on their own.
+    this.leaseRenewal = setInterval(() => this.renewLeases(server), SOCKET_LEASE_RENEW_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.leaseRenewal);
+  }
+
+  private renewLeases(server: Server): void {
+    const refs: SocketRef[] = [];
+    for (const socket of (server.of('/').sockets as Map<string, ChatSocket>).values())
+      if (socket.data.user) refs.push({ userId: socket.data.user.id, socketId: socket.id });
+    this.quota.renew(refs).catch((e: Error) => this.logger.warn(`socket lease renewal: ${e.message}`));
   }
 
   private async authenticate(socket: ChatSocket): Promise<void> {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; deviceId?: unknown };
     const user = this.tokens.verify(auth.token);
-    const record = await this.users.findById(user.id);
+    const [record, live] = await Promise.all([
+      this.users.findById(user.id),
+      user.sid === undefined ? true : this.sessions.isLive(user.sid),
+    ]);
     if (!record) throw AppError.unauthorized();
     if (record.banned) throw AppError.forbidden();
+    if (!live) throw AppError.unauthorized();
     const deviceId =
       typeof auth.deviceId === 'string' && DEVICE_ID.test(auth.deviceId)
         ? auth.deviceId
@@ -96,13 +120,18 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // The bearer token is not needed once verified: do not keep it for the life of the connection
     // (the device id is in socket.data).
     socket.handshake.auth = NO_AUTH;
+    // Last: a refused handshake must not hold a place. One that never connects lapses with its lease.
+    if (!(await this.quota.admit({ userId: user.id, socketId: socket.id })))
+      throw new AppError('rate_limited', 'too many open sockets for this user');
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
     const { user, friendIds } = socket.data;
     this.listen(socket);
     // Rooms are joined before any event is handled, so a sync that follows cannot miss a live message.
-    void socket.join([userRoom(user.id), ...friendIds.map(presenceRoom)]);
+    // The session's room lets a logout or a revoked session disconnect exactly its sockets, on every node.
+    const own = user.sid === undefined ? [userRoom(user.id)] : [userRoom(user.id), sessionRoom(user.sid)];
+    void socket.join([...own, ...friendIds.map(presenceRoom)]);
     socket.data.friendIds = NONE;
     this.metrics.connections.inc();
     // The transport's own ping-pong counts as a heartbeat too.
@@ -115,6 +144,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async handleDisconnect(socket: ChatSocket): Promise<void> {
     this.metrics.connections.dec();
     if (!socket.data.user) return;
+    this.quota
+      .release({ userId: socket.data.user.id, socketId: socket.id })
+      .catch((e: Error) => this.logger.warn(`socket quota release: ${e.message}`));
     await this.presence
       .disconnected(socket.data.user.id, socket.id)
       .catch((e: Error) => this.logger.warn(`presence disconnect: ${e.message}`));

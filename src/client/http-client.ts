@@ -44,6 +44,10 @@ export class ChatHttpClient {
   logout(refreshToken: string): Promise<void> {
     return this.call('POST', '/api/auth/logout', { refreshToken });
   }
+  /** Changes the password; every other session of the user ends (this client's tokens keep working). */
+  changePassword(body: { currentPassword: string; newPassword: string }): Promise<void> {
+    return this.call('POST', '/api/auth/password', body);
+  }
   me(): Promise<PublicUser> {
     return this.call('GET', '/api/users/me');
   }

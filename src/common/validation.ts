@@ -2,6 +2,7 @@ import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppError } from './app-error';
+import { parsedJsonProblem } from './json-edge';
 
 function describe(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
@@ -29,6 +30,9 @@ export function validatePayload<T extends object>(cls: new () => T, payload: unk
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw AppError.badRequest('payload must be an object');
   }
+  // Before class-transformer, which recurses (a deep payload overflowed the stack) and keeps any string.
+  const problem = parsedJsonProblem(payload);
+  if (problem) throw AppError.badRequest(problem);
   const instance = plainToInstance(cls, payload);
   const errors = validateSync(instance, {
     whitelist: true,

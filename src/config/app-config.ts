@@ -37,6 +37,10 @@ export class AppConfig {
   readonly corsOrigins!: readonly string[];
   readonly authRateLimitPerMinute!: number;
   readonly sendRate!: { perSecond: number; burst: number };
+  /** Open sockets of one user across every chat node. */
+  readonly maxSocketsPerUser!: number;
+  /** Failed logins of one username allowed per window (beside the per-address limit). */
+  readonly loginThrottle!: { failures: number; windowSeconds: number };
   /** A killed worker's job runs again after about lockMs + stalledIntervalMs. */
   readonly jobs!: { attempts: number; backoffMs: number; lockMs: number; stalledIntervalMs: number };
   readonly push!: {
@@ -149,6 +153,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       corsOrigins: e.CORS_ORIGINS,
       authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
       sendRate: { perSecond: e.SEND_RATE_PER_SECOND, burst: e.SEND_BURST },
+      maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
+      loginThrottle: {
+        failures: e.LOGIN_FAILURES_PER_ACCOUNT,
+        windowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS,
+      },
       jobs: {
         attempts: e.JOB_ATTEMPTS,
         backoffMs: e.JOB_BACKOFF_MS,

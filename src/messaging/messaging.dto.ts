@@ -4,10 +4,12 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
   Validate,
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
+import { isWellFormed } from '../common/json-edge';
 import { validatePayload } from '../common/validation';
 import { isSnowflakeString } from '../ids/snowflake';
 import { Message } from './message';
@@ -24,7 +26,10 @@ class IsMessageId implements ValidatorConstraintInterface {
 
 /** `message:send`. Exactly one of `to` and `channelId` (checked by the use case). */
 export class SendMessageDto {
-  @IsString() @Length(1, 64) clientMsgId!: string;
+  @IsString()
+  @Length(1, 64)
+  @Matches(/^\P{Cc}*$/u, { message: 'clientMsgId must not contain control characters' })
+  clientMsgId!: string;
   @IsOptional() @IsString() @Length(1, 64) to?: string;
   @IsOptional() @IsString() @Length(1, 120) channelId?: string;
   // Length is checked in characters by the use case (too_large vs bad_request), not here.
@@ -37,9 +42,10 @@ const ASCII_64 = /^[\x20-\x7e]{1,64}$/;
 const ASCII_120 = /^[\x20-\x7e]{1,120}$/;
 
 /**
- * `message:send` is the hot path: a payload of the usual shape (known keys, ASCII ids, string content) is taken
- * as it is, without class-transformer and class-validator's per-call allocations. Anything else goes through
- * SendMessageDto's rules, which decide and word the error. A unit test holds both to the same answers.
+ * `message:send` is the hot path: a payload of the usual shape (known keys, ASCII ids, string content that is
+ * valid Unicode) is taken as it is, without class-transformer and class-validator's per-call allocations.
+ * Anything else goes through validatePayload and SendMessageDto's rules, which decide and word the error (a
+ * lone surrogate in the content is refused there). A unit test holds both to the same answers.
  */
 export function parseSendMessage(payload: unknown): SendMessageDto {
   return isPlainSend(payload) ? payload : validatePayload(SendMessageDto, payload);
@@ -60,7 +66,8 @@ function isPlainSend(p: unknown): p is SendMessageDto {
     ASCII_64.test(clientMsgId) &&
     (to === undefined || (typeof to === 'string' && ASCII_64.test(to))) &&
     (channelId === undefined || (typeof channelId === 'string' && ASCII_120.test(channelId))) &&
-    typeof content === 'string'
+    typeof content === 'string' &&
+    isWellFormed(content)
   );
 }
 

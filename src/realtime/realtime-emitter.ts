@@ -2,6 +2,8 @@
 export const userRoom = (userId: string) => `user:${userId}`;
 /** Room that receives the presence changes of one user (joined by the sockets of their friends). */
 export const presenceRoom = (userId: string) => `presence:${userId}`;
+/** Room of the sockets opened with the access tokens of one session (refresh-token family). */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 /**
  * The port every role uses to reach sockets: emits to rooms and moves sockets between rooms, on every node.
@@ -13,8 +15,8 @@ export abstract class RealtimeEmitter {
   /** Makes every socket in room `of` join `rooms` (e.g. a user's sockets join a friend's presence room). */
   abstract join(of: string, rooms: readonly string[]): void;
   abstract leave(of: string, rooms: readonly string[]): void;
-  /** Disconnects every socket in the room (bans). */
-  abstract disconnect(of: string): void;
+  /** Disconnects every socket in room `of` except those in room `except` (bans, ended sessions). */
+  abstract disconnect(of: string, except?: string): void;
   /** Emits to every connected socket on every node (system announcements). */
   abstract broadcast(event: string, payload: unknown): void;
   /** Whether the user has a socket on this very node (no network call); false where there are no sockets. */

@@ -30,8 +30,9 @@ export class RedisEmitterEmitter extends RealtimeEmitter {
     this.emitter.in(of).socketsLeave([...rooms]);
   }
 
-  disconnect(of: string): void {
-    this.emitter.in(of).disconnectSockets(true);
+  disconnect(of: string, except?: string): void {
+    const target = this.emitter.in(of);
+    (except ? target.except(except) : target).disconnectSockets(true);
   }
 
   broadcast(event: string, payload: unknown): void {

@@ -29,8 +29,9 @@ export class SocketServerEmitter extends RealtimeEmitter {
       .socketsLeave([...rooms]);
   }
 
-  disconnect(of: string): void {
-    this.io().in(of).disconnectSockets(true);
+  disconnect(of: string, except?: string): void {
+    const target = this.io().in(of);
+    (except ? target.except(except) : target).disconnectSockets(true);
   }
 
   connectedHere(userId: string): boolean {

@@ -82,6 +82,10 @@ export class UsersRepository {
     await this.repo.update({ id }, { role });
   }
 
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.repo.update({ id }, { passwordHash });
+  }
+
   async setBanned(id: string, banned: boolean): Promise<void> {
     await this.repo.update({ id }, { banned });
   }
