@@ -4,11 +4,14 @@
 #
 #   scripts/cassandra.sh fetch    resolve the jars into the cache (idempotent)
 #   scripts/cassandra.sh start    fetch if needed, start in the background, wait for CQL
-#   scripts/cassandra.sh stop     TERM, then KILL after CASSANDRA_STOP_TIMEOUT seconds
+#   scripts/cassandra.sh stop     TERM, then KILL after CASSANDRA_STOP_TIMEOUT seconds (the data stays)
+#   scripts/cassandra.sh resume   start again on the data a stop left (an outage, not a new node);
+#                                 a fresh start when there is none
 #   scripts/cassandra.sh status   exit 0 = running and answering CQL, 1 = running but not
 #                                 answering, 3 = not running
 #
-# Every start uses a FRESH data dir: data never survives a stop/start.
+# Every `start` uses a FRESH data dir: data never survives a stop/start. `stop` then `resume` keeps it
+# (fault tests stop a node and bring it back with its data).
 # See scripts/cassandra.md for the numbers measured on the dev box.
 #
 # Environment (all optional):
@@ -307,6 +310,7 @@ EOF
 
 # ---------------------------------------------------------------- start / stop / status
 cmd_start() {
+  local keep="${1:-fresh}"
   local pid
   if pid="$(running_pid)"; then
     if ready; then
@@ -322,7 +326,11 @@ cmd_start() {
   check_java
   cmd_fetch
 
-  rm -rf "$RUN"
+  if [ "$keep" = keep ] && [ -d "$RUN/data" ]; then
+    log "resuming on the data in $RUN/data"
+  else
+    rm -rf "$RUN"
+  fi
   write_conf
   local -a flags
   mapfile -t flags < <(jvm_flags)
@@ -380,6 +388,7 @@ case "${1:-}" in
   start)  cmd_start ;;
   stop)   cmd_stop ;;
   status) cmd_status ;;
+  resume) cmd_start keep ;;
   restart) cmd_stop; cmd_start ;;
-  *) echo "usage: $0 {fetch|start|stop|status|restart}" >&2; exit 2 ;;
+  *) echo "usage: $0 {fetch|start|stop|resume|status|restart}" >&2; exit 2 ;;
 esac
