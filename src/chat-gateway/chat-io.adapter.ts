@@ -7,6 +7,10 @@ import { AppConfig } from '../config/app-config';
 import { MAX_CONTENT_CHARS } from '../messaging/message';
 import { SOCKET_IO_REDIS_KEY } from '../realtime/redis-emitter.emitter';
 import { RedisService } from '../redis/redis.service';
+import { PubSubLinkWatch } from './pubsub-link-watch';
+
+/** Server event: live events may have been lost; sync from your cursor now (DESIGN.md section 6). */
+export const SYNC_REQUIRED = 'sync:required';
 
 /**
  * The largest legal frame: 100,000 characters, each at worst 6 bytes once JSON-escaped (`\u001f`), plus the
@@ -53,7 +57,10 @@ export class ChatIoAdapter extends IoAdapter {
     });
     if (this.config.redisUrl) {
       const redis = this.app.get(RedisService, { strict: false });
-      server.adapter(createAdapter(redis.duplicate(), redis.duplicate(), { key: SOCKET_IO_REDIS_KEY }));
+      const [pub, sub] = [redis.duplicate(), redis.duplicate()];
+      server.adapter(createAdapter(pub, sub, { key: SOCKET_IO_REDIS_KEY }));
+      // Events published while a link was down never reach this node's sockets: they catch up by sync.
+      new PubSubLinkWatch({ pub, sub }, () => server.local.emit(SYNC_REQUIRED, {}));
       this.log.log('Socket.IO uses the Redis adapter');
     }
     return server;

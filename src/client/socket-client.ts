@@ -1,4 +1,5 @@
 import { io, Socket } from 'socket.io-client';
+import { ChangeFollower, FollowOptions } from './change-follower';
 import type { AckResult, ChatMessage, PresenceUpdate, SyncPage } from './types';
 
 export interface ServerEvents {
@@ -8,6 +9,8 @@ export interface ServerEvents {
   read: (r: { channelId: string; userId: string; messageId: string }) => void;
   /** The node is shutting down: reconnect through GET /api/discovery/chat-node, then sync. */
   'server:draining': (d: { reason: string; reconnect: 'discovery' }) => void;
+  /** Live events may have been lost (a pub/sub link dropped): sync from the cursor now (ChangeFollower does). */
+  'sync:required': (d: Record<string, never>) => void;
   /** An operator's message to everyone connected. */
   'system:announcement': (a: { text: string; at: string }) => void;
 }
@@ -65,6 +68,11 @@ export class ChatSocket {
 
   sync(q: { after?: string; limit?: number } = {}, timeoutMs = 10_000): Promise<AckResult<SyncPage>> {
     return this.socket.timeout(timeoutMs).emitWithAck('sync', q);
+  }
+
+  /** Follows the user's change log: live messages, and a catch-up sync on `sync:required` and reconnect. */
+  follow(opts: FollowOptions): ChangeFollower {
+    return new ChangeFollower(this, opts);
   }
 
   heartbeat(timeoutMs = 10_000): Promise<AckResult<object>> {

@@ -7,6 +7,7 @@ import { ChannelAccess } from './channel-access';
 import { CassandraSendDedupe } from './dedupe/cassandra-send-dedupe';
 import { SendDedupe } from './dedupe/send-dedupe';
 import { SqlSendDedupe } from './dedupe/sql-send-dedupe';
+import { FanoutEnqueuer } from './fanout-enqueuer';
 import { GroupFanoutService } from './group-fanout.service';
 import { CassandraHistoryStore } from './history/cassandra-history.store';
 import { HistoryStore } from './history/history.store';
@@ -35,6 +36,7 @@ export class MessagingModule {
       MessagePublisher,
       OfflinePush,
       GroupFanoutService,
+      FanoutEnqueuer,
       SendMessageService,
     ];
     return {

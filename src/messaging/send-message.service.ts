@@ -4,10 +4,10 @@ import { AppError } from '../common/app-error';
 import { IdGenerator } from '../ids/id-generator';
 import { snowflakeTime } from '../ids/snowflake';
 import { MessageRate } from '../metrics/message-rate';
-import { JobQueue } from '../queue/job-queue';
 import { ChannelAccess, ResolvedChannel } from './channel-access';
 import type { SendRef } from './dedupe/send-dedupe';
 import { SendStore } from './send-store/send-store';
+import { FanoutEnqueuer } from './fanout-enqueuer';
 import { GroupFanoutService } from './group-fanout.service';
 import { HistoryStore } from './history/history.store';
 import { contentLength, MAX_CONTENT_CHARS, Message } from './message';
@@ -45,7 +45,7 @@ export class SendMessageService {
     private readonly history: HistoryStore,
     private readonly publisher: MessagePublisher,
     private readonly groupFanout: GroupFanoutService,
-    private readonly queue: JobQueue,
+    private readonly fanoutQueue: FanoutEnqueuer,
     private readonly config: AppConfig,
     private readonly rate: MessageRate,
     private readonly offlinePush: OfflinePush,
@@ -141,11 +141,12 @@ export class SendMessageService {
       await this.groupFanout.fanout(message, exceptSocketId);
       return;
     }
-    await this.queue.add(
-      'fanout',
-      { messageId: message.id, channelId: message.channelId, senderId: message.senderId, exceptSocketId },
-      { jobId: `fanout:${message.id}` },
-    );
+    await this.fanoutQueue.enqueue({
+      messageId: message.id,
+      channelId: message.channelId,
+      senderId: message.senderId,
+      exceptSocketId,
+    });
   }
 
   private resolve(userId: string, input: SendMessageDto): Promise<ResolvedChannel> {

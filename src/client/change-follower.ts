@@ -1,0 +1,94 @@
+import type { ChatSocket } from './socket-client';
+import type { ChatMessage } from './types';
+
+/** BigInt order of decimal id strings (never compare ids as JS numbers). */
+export const maxId = (a: string | undefined, b: string): string =>
+  a === undefined || BigInt(b) > BigInt(a) ? b : a;
+
+export interface FollowOptions {
+  /** The device's cursor: the highest change id it has processed. */
+  cursor?: string;
+  /** Every message, from live events and from sync pages; may repeat an id (dedupe by id). */
+  onMessages(messages: ChatMessage[]): void;
+  /** A sync that failed (it is retried on the next `sync:required` or reconnect). */
+  onError?(error: unknown): void;
+  /**
+   * Called on `sync:required` and on reconnect, before the catch-up: presence changes in the gap are not in
+   * the change log, so refetch the friends' presence here (GET /api/presence).
+   */
+  onGap?(): void;
+  /** Page size of each catch-up sync. */
+  pageSize?: number;
+}
+
+/**
+ * Keeps one device in step with the user's change log (DESIGN.md sections 4 and 6): live `message:new` events
+ * move the cursor, and on `sync:required` (or a reconnect) it syncs from the cursor page by page. Syncs never
+ * overlap: a request that comes while one runs makes it go round once more.
+ */
+export class ChangeFollower {
+  private cursorValue: string | undefined;
+  private running?: Promise<void>;
+  private again = false;
+  private readonly detach: () => void;
+
+  constructor(
+    private readonly chat: ChatSocket,
+    private readonly opts: FollowOptions,
+  ) {
+    this.cursorValue = opts.cursor;
+    const onNew = (m: ChatMessage) => {
+      this.cursorValue = maxId(this.cursorValue, m.id);
+      opts.onMessages([m]);
+    };
+    const onSyncRequired = () => {
+      opts.onGap?.();
+      void this.catchUp();
+    };
+    const onReconnect = onSyncRequired;
+    chat.socket.on('message:new', onNew);
+    chat.socket.on('sync:required', onSyncRequired);
+    chat.socket.io.on('reconnect', onReconnect);
+    this.detach = () => {
+      chat.socket.off('message:new', onNew);
+      chat.socket.off('sync:required', onSyncRequired);
+      chat.socket.io.off('reconnect', onReconnect);
+    };
+  }
+
+  get cursor(): string | undefined {
+    return this.cursorValue;
+  }
+
+  /** Syncs from the cursor until the server has no more; resolves when this (or a running) catch-up ends. */
+  catchUp(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.loop().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  stop(): void {
+    this.detach();
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        let more = true;
+        while (more) {
+          const page = await this.chat.sync({ after: this.cursorValue, limit: this.opts.pageSize ?? 500 });
+          if (!page.ok) throw new Error(`sync failed: ${page.error.code}`);
+          if (page.messages.length) this.opts.onMessages(page.messages);
+          this.cursorValue = maxId(this.cursorValue, page.cursor);
+          more = page.hasMore;
+        }
+      } catch (e) {
+        this.opts.onError?.(e);
+      }
+    } while (this.again);
+  }
+}
