@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { ENSURE_EPOCH_LUA, EPOCH_KEY } from '../redis/redis-epoch';
 import { RedisService } from '../redis/redis.service';
 import { NodeIdLease } from './node-id-lease';
 import { MAX_NODE_ID } from './snowflake';
@@ -8,14 +9,23 @@ import { MAX_NODE_ID } from './snowflake';
 const KEY = (n: number) => `chat:snowflake:node:${n}`;
 // Renew only while we still own the key; never extend someone else's lease.
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+// Takes a free node id and answers how long ago (Redis clock) Redis last lost its data, -1 when taken.
+const TAKE = `${ENSURE_EPOCH_LUA}
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return -1 end
+local made = tonumber(string.match(ensure_epoch(KEYS[2], ARGV[3]), ':(%d+)$'))
+if not made then return 0 end
+local t = redis.call('TIME')
+return math.max(0, t[1] * 1000 + math.floor(t[2] / 1000) - made)`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 /**
  * Fencing by time (all durations on this process's monotonic clock, so no two machines' clocks are compared):
  * - a holder issues ids only within VALID_MS of the moment it *sent* its latest renewal that Redis confirmed;
  *   the key existed when Redis answered, so a flush or a lost key happened after that moment;
- * - a process that takes a node id it did not hold before issues nothing for HOLD_MS (> VALID_MS + margin),
- *   so any previous holder that lost the key to a flush or a restart of Redis has stopped by then.
+ * - a process that takes a node id it did not hold before issues nothing until HOLD_MS (> VALID_MS + margin)
+ *   have passed since Redis last lost its data (RedisEpoch: the epoch key records when it was made, on
+ *   Redis' own clock), so any previous holder that lost the key to a flush or a restart has stopped by
+ *   then. In a deployment whose Redis has kept its data for a while that is no wait at all.
  * Together: two processes never stamp the same node id at the same time, even when Redis loses its data.
  * The key's TTL only frees the ids of crashed processes; it is far longer than VALID_MS.
  */
@@ -90,27 +100,38 @@ export class RedisNodeIdLease extends NodeIdLease implements OnModuleInit, OnApp
 
   async onModuleInit(): Promise<void> {
     const sent = performance.now();
-    this.take(await this.acquire(), sent, true);
+    const { nodeId, sinceLossMs } = await this.acquire();
+    this.take(nodeId, sent, sinceLossMs);
     this.logger.log(`leased snowflake node id ${this.nodeId}`);
     this.timer = setInterval(() => void this.renew(), LEASE_TIMING.renewEveryMs);
     this.timer.unref();
   }
 
-  /** Takes the first free node id, trying `preferred` first. */
-  async acquire(preferred?: number): Promise<number> {
+  /** Takes the first free node id, trying `preferred` first; says how long ago Redis last lost its data. */
+  async acquire(preferred?: number): Promise<{ nodeId: number; sinceLossMs: number }> {
     const start = preferred ?? Math.floor(Math.random() * (MAX_NODE_ID + 1));
     for (let i = 0; i <= MAX_NODE_ID; i++) {
       const n = (start + i) % (MAX_NODE_ID + 1);
-      const ok = await this.redis.client.set(KEY(n), this.owner, 'PX', LEASE_TIMING.ttlMs, 'NX');
-      if (ok === 'OK') return n;
+      const since = (await this.redis.client.eval(
+        TAKE,
+        2,
+        KEY(n),
+        EPOCH_KEY,
+        this.owner,
+        String(LEASE_TIMING.ttlMs),
+        randomUUID(),
+      )) as number;
+      if (since >= 0) return { nodeId: n, sinceLossMs: since };
     }
     throw new Error('no free snowflake node id: 1024 processes hold leases');
   }
 
-  private take(nodeId: number, sentAt: number, fresh: boolean): void {
+  /** `sinceLossMs`: undefined when the id is one this process held last (no hold), else the hold shortens. */
+  private take(nodeId: number, sentAt: number, sinceLossMs?: number): void {
     this.nodeId = this.lastNodeId = nodeId;
     this.validUntil = sentAt + LEASE_TIMING.validMs;
-    if (fresh) this.holdUntil = performance.now() + LEASE_TIMING.holdMs;
+    if (sinceLossMs !== undefined)
+      this.holdUntil = performance.now() + Math.max(0, LEASE_TIMING.holdMs - sinceLossMs);
     this.wake();
   }
 
@@ -124,7 +145,7 @@ export class RedisNodeIdLease extends NodeIdLease implements OnModuleInit, OnApp
         held !== undefined &&
         (await this.redis.client.eval(RENEW, 1, KEY(held), this.owner, String(LEASE_TIMING.ttlMs))) === 1;
       if (kept) {
-        this.take(held, sent, false);
+        this.take(held, sent);
       } else {
         await this.retake(held, sent);
       }
@@ -149,14 +170,14 @@ export class RedisNodeIdLease extends NodeIdLease implements OnModuleInit, OnApp
     if (lost !== undefined)
       this.logger.error(`lost the lease on node id ${lost} (Redis lost the key); stopped issuing ids`);
     const previous = this.lastNodeId;
-    const n = await this.acquire(previous);
+    const { nodeId: n, sinceLossMs } = await this.acquire(previous);
     // Our own id back: nobody can be issuing with it now (a taker holds HOLD_MS first, and would still hold
     // the key), so no hold. Any other id may have had a holder that has not stopped yet.
-    this.take(n, sent, n !== previous);
+    this.take(n, sent, n === previous ? undefined : sinceLossMs);
     this.logger.warn(
       n === previous
         ? `retook node id lease ${n}; issuing ids`
-        : `leased node id ${n} instead of ${previous ?? '-'}; issuing ids after ${LEASE_TIMING.holdMs} ms`,
+        : `leased node id ${n} instead of ${previous ?? '-'}; issuing ids within ${LEASE_TIMING.holdMs} ms`,
     );
   }
 

@@ -2,12 +2,21 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { randomUUID } from 'node:crypto';
 import { RedisService } from './redis.service';
 
-const KEY = 'chat:epoch';
-// The epoch's value, set to ARGV[1] first when there is none: one round trip.
-const CURRENT = `local v = redis.call('GET', KEYS[1])
-if v then return v end
-redis.call('SET', KEYS[1], ARGV[1])
-return ARGV[1]`;
+export const EPOCH_KEY = 'chat:epoch';
+/**
+ * Lua: the epoch's value, `<random id>:<Redis time in ms when it was made>`, made first when there is none
+ * (ARGV[1] is the random id). Other scripts use the same to learn how long ago Redis last lost its data.
+ */
+export const ENSURE_EPOCH_LUA = `local function ensure_epoch(key, id)
+  local v = redis.call('GET', key)
+  if v then return v end
+  local t = redis.call('TIME')
+  v = id .. ':' .. (t[1] * 1000 + math.floor(t[2] / 1000))
+  redis.call('SET', key, v)
+  return v
+end`;
+const CURRENT = `${ENSURE_EPOCH_LUA}
+return ensure_epoch(KEYS[1], ARGV[1])`;
 const CHECK_EVERY_MS = 1_000;
 
 /**
@@ -40,7 +49,7 @@ export class RedisEpoch implements OnModuleInit, OnApplicationShutdown {
 
   /** The epoch's value, creating it when there is none. */
   private async current(): Promise<string> {
-    return (await this.redis.client.eval(CURRENT, 1, KEY, randomUUID())) as string;
+    return (await this.redis.client.eval(CURRENT, 1, EPOCH_KEY, randomUUID())) as string;
   }
 
   private async check(): Promise<void> {
