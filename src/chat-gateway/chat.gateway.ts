@@ -21,7 +21,7 @@ import { PresenceNotifier } from '../presence/presence-notifier';
 import { presenceRoom, userRoom } from '../realtime/realtime-emitter';
 import { SocketServerEmitter } from '../realtime/socket-server.emitter';
 import { UsersRepository } from '../users/users.repository';
-import { Ack, errorAck, toAck } from './ack';
+import { Ack, errorAck, handshakeError, toAck } from './ack';
 import { ChatDrain } from './chat-drain.service';
 import { SendRateLimiter } from './send-rate-limiter';
 
@@ -75,9 +75,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (this.drain.draining) return next(new Error('unavailable'));
       this.authenticate(socket as ChatSocket)
         .then(() => next())
-        .catch((e: unknown) =>
-          next(new Error(e instanceof AppError && e.code === 'forbidden' ? 'forbidden' : 'unauthorized')),
-        );
+        .catch((e: unknown) => next(handshakeError(e)));
     });
   }
 
