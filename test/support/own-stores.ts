@@ -134,3 +134,52 @@ export async function startOwnPostgres(): Promise<OwnStore> {
     },
   };
 }
+
+const CASSANDRA_SCRIPT = join(__dirname, '..', '..', 'scripts', 'cassandra.sh');
+
+export interface OwnCassandra {
+  contactPoint: string;
+  /** Stops the node (the script signals the pid in this node's own run dir). */
+  stop(): Promise<void>;
+  /** Stops it and removes its run dir. */
+  destroy(): Promise<void>;
+}
+
+function runScript(command: 'start' | 'stop', env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('bash', [CASSANDRA_SCRIPT, command], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    proc.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`cassandra.sh ${command} exited ${code}:\n${output}`)),
+    );
+  });
+}
+
+/**
+ * A second single Cassandra node of this test's own (scripts/cassandra.sh on free ports and its own run dir,
+ * about 20 s and 700 MB), so it can be stopped without touching the shared one.
+ */
+export async function startOwnCassandra(): Promise<OwnCassandra> {
+  const [cql, storage] = [await freePort(), await freePort()];
+  const env = {
+    CASSANDRA_PORT: String(cql),
+    CASSANDRA_STORAGE_PORT: String(storage),
+    CASSANDRA_RUN_DIR: join(tmpdir(), `chat-own-cassandra-${cql}`),
+    CASSANDRA_STOP_TIMEOUT: '15',
+  };
+  await runScript('start', env);
+  const stop = () => runScript('stop', env);
+  return {
+    contactPoint: `127.0.0.1:${cql}`,
+    stop,
+    destroy: async () => {
+      await stop();
+      rmSync(env.CASSANDRA_RUN_DIR, { recursive: true, force: true });
+    },
+  };
+}
