@@ -19,9 +19,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return isPublic ? true : super.canActivate(ctx);
   }
 
+  // passport-jwt reports a bad token as "no user"; an `err` comes from validate() (a ban, or the user lookup
+  // failing): it is not the token's fault, so it goes to the filter as it is (a Postgres outage is 503).
   override handleRequest<TUser>(err: unknown, user: TUser): TUser {
-    if (err instanceof AppError) throw err;
-    if (err || !user) throw AppError.unauthorized('missing, expired or invalid access token');
+    if (err) throw err;
+    if (!user) throw AppError.unauthorized('missing, expired or invalid access token');
     return user;
   }
 }
@@ -37,9 +39,10 @@ export class LoginBodyGuard implements CanActivate {
 
 @Injectable()
 export class LocalAuthGuard extends AuthGuard('local') {
+  // A wrong password is "no user"; an `err` is verifyCredentials failing (a Postgres outage is 503, not 401).
   override handleRequest<TUser>(err: unknown, user: TUser): TUser {
-    if (err instanceof AppError) throw err;
-    if (err || !user) throw AppError.unauthorized('wrong username or password');
+    if (err) throw err;
+    if (!user) throw AppError.unauthorized('wrong username or password');
     return user;
   }
 }

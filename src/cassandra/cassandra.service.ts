@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Client, DseClientOptions, types } from 'cassandra-driver';
+import { Client, DseClientOptions, policies, types } from 'cassandra-driver';
+import { dependencies } from '../common/dependency-state';
 import { AppConfig } from '../config/app-config';
 import { Readiness } from '../health/readiness';
 import { migrateSchema } from './cassandra-schema';
@@ -23,6 +24,8 @@ export function consistencyOf(name: string): types.consistencies {
   return c;
 }
 
+export const CASSANDRA_RECONNECT_DELAY_MS = 500;
+
 /**
  * Driver options for this app. `keyspace` is left out for the migration client (the keyspace may not exist
  * yet). Every statement the app issues is an idempotent read or insert, so the client-wide defaults say so
@@ -42,6 +45,11 @@ export function cassandraClientOptions(c: CassandraConfig, keyspace?: string): D
       heartBeatInterval: 30_000,
     },
     socketOptions: { connectTimeout: 5_000, readTimeout: 12_000 },
+    // The default policy backs off exponentially from 1 s to 10 min: after a 10 s outage the next attempt
+    // could be 8 s away. A constant short delay brings sends back within about half a second of the node.
+    policies: {
+      reconnection: new policies.reconnection.ConstantReconnectionPolicy(CASSANDRA_RECONNECT_DELAY_MS),
+    },
     protocolOptions: { maxSchemaAgreementWaitSeconds: 30 },
     queryOptions: {
       consistency: consistencyOf(c.consistency),
@@ -107,7 +115,14 @@ export class CassandraService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async connect(client: Client): Promise<Client> {
+    // The tracker logs one line when no node is up any more and one when one is back, not one per request.
+    client.on('hostDown', () => {
+      if (![...client.hosts.values()].some((h) => h.isUp())) dependencies.down('cassandra', 'no node is up');
+    });
+    client.on('hostUp', () => dependencies.up('cassandra'));
     client.on('log', (level: string, className: string, message: string) => {
+      // While no node is up, every reconnection attempt logs its failure: the outage is one line already.
+      if (dependencies.isDown('cassandra')) return;
       if (level === 'warning' || level === 'error')
         this.logger.warn(`cassandra-driver ${className}: ${message}`);
     });

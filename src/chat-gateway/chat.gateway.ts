@@ -22,7 +22,7 @@ import { PresenceNotifier } from '../presence/presence-notifier';
 import { presenceRoom, sessionRoom, userRoom } from '../realtime/realtime-emitter';
 import { SocketServerEmitter } from '../realtime/socket-server.emitter';
 import { UsersRepository } from '../users/users.repository';
-import { Ack, errorAck, toAck } from './ack';
+import { Ack, errorAck, handshakeError, toAck } from './ack';
 import { ChatDrain } from './chat-drain.service';
 import { SendRateLimiter } from './send-rate-limiter';
 import { SOCKET_LEASE_RENEW_MS, SocketQuota, SocketRef } from './socket-quota';
@@ -44,8 +44,6 @@ const SETTLED: Promise<unknown> = Promise.resolve();
 const NONE: readonly string[] = [];
 const NO_AUTH = Object.freeze({});
 const DEVICE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** Handshake refusals a client must tell apart; anything else is `unauthorized`. */
-const HANDSHAKE_CODES: ReadonlySet<string> = new Set(['forbidden', 'rate_limited']);
 
 /** Thin transport: authenticate the handshake, validate each event, make one call, answer with an ack. */
 @WebSocketGateway()
@@ -82,9 +80,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (this.drain.draining) return next(new Error('unavailable'));
       this.authenticate(socket as ChatSocket)
         .then(() => next())
-        .catch((e: unknown) =>
-          next(new Error(e instanceof AppError && HANDSHAKE_CODES.has(e.code) ? e.code : 'unauthorized')),
-        );
+        .catch((e: unknown) => next(handshakeError(e)));
     });
     // The sockets open here keep their places in the per-user quota; a crashed node's lapse on their own.
     this.leaseRenewal = setInterval(() => this.renewLeases(server), SOCKET_LEASE_RENEW_MS).unref();

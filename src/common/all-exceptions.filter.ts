@@ -1,6 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppError, codeForStatus, ErrorBody } from './app-error';
+import { dependencies } from './dependency-state';
+
+/** Seconds a client is asked to wait before retrying an `unavailable` answer. */
+export const RETRY_AFTER_SECONDS = 2;
 
 interface HttpLikeError {
   status?: number;
@@ -20,16 +24,24 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request & { id?: string }>();
     const { status, body } = toErrorBody(exception);
-    if (status >= 500) {
-      body.requestId = req.id === undefined ? undefined : String(req.id);
+    if (status >= 500) body.requestId = req.id === undefined ? undefined : String(req.id);
+    // 503 is a known state (a store or a dependency down, logged where it is tracked), not a failure to trace.
+    if (status >= 500 && status !== 503)
       this.logger.error({ err: exception, requestId: body.requestId }, 'request failed');
-    }
     if (res.headersSent) return;
+    if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(status).json({ error: body });
   }
 }
 
+/** A store outage is `unavailable` (logged once per outage by the tracker, not here per request). */
 export function toErrorBody(exception: unknown): { status: number; body: ErrorBody } {
+  if (dependencies.report(exception)) {
+    return {
+      status: 503,
+      body: { code: 'unavailable', message: 'a backing store is unavailable; retry shortly' },
+    };
+  }
   if (exception instanceof AppError) {
     return { status: exception.status, body: { code: exception.code, message: exception.message } };
   }

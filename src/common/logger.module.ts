@@ -41,8 +41,13 @@ export class AppLoggerModule {
                 url: req.url?.split('?')[0],
               }),
             },
+            // 503 is a store or dependency down, logged once per outage where it is tracked: not an error each.
             customLogLevel: (_req, res, err) =>
-              err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+              err || (res.statusCode >= 500 && res.statusCode !== 503)
+                ? 'error'
+                : res.statusCode >= 400
+                  ? 'warn'
+                  : 'info',
             autoLogging: { ignore: (req) => req.url === '/metrics' || (req.url ?? '').startsWith('/health') },
           },
         }),

@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { dependencies } from '../common/dependency-state';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+
+export const PG_CONNECT_TIMEOUT_MS = 2_000;
 
 export interface RelationalTarget {
   /** Postgres URL; absent means the embedded SQLite file in dataDir. */
@@ -25,6 +28,11 @@ export function dataSourceOptions(target: RelationalTarget): DataSourceOptions {
       migrationsRun: target.migrateOnStart,
       migrationsTransactionMode: 'each',
       synchronize: false,
+      // A request during an outage fails (`unavailable`) within 2 s instead of waiting for a connection forever
+      // (pg's default). It bounds the wait for a free pool slot too: 20 connections busy for 2 s is an outage.
+      connectTimeoutMS: PG_CONNECT_TIMEOUT_MS,
+      // Idle connections that die (Postgres stopped or restarted) are dropped by the pool and reported once.
+      poolErrorHandler: (e: unknown) => dependencies.down('postgres', e),
       extra: { max: 20 },
     };
   }

@@ -1,9 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { EventEmitter } from 'node:events';
+import { dependencies } from '../common/dependency-state';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrationsLocked } from './run-migrations';
+
+/**
+ * A new pool connection means Postgres answers again: the pool reconnects by itself on the next query after
+ * an outage (its dead connections were dropped), and that tells the dependency-state tracker it is back.
+ */
+function watchPool(ds: DataSource): void {
+  if (ds.options.type !== 'postgres') return;
+  const pool = (ds.driver as unknown as { master: EventEmitter }).master;
+  pool.on('connect', () => dependencies.up('postgres'));
+}
 
 @Module({})
 export class DatabaseModule {
@@ -21,6 +33,7 @@ export class DatabaseModule {
           useFactory: () => ({ ...options, retryAttempts: 2, retryDelay: 500 }),
           dataSourceFactory: async (opts) => {
             const ds = await new DataSource(opts as DataSourceOptions).initialize();
+            watchPool(ds);
             if (config.migrateOnStart) await runMigrationsLocked(ds);
             return ds;
           },

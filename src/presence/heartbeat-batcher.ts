@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { dependencies } from '../common/dependency-state';
 import { PRESENCE_OPTIONS, PresenceOptions } from './presence.options';
 import { HeartbeatEntry, PresenceStore } from './presence.store';
 
@@ -83,7 +84,10 @@ export class HeartbeatBatcher implements BeforeApplicationShutdown {
 
   private tick(): void {
     if (this.inFlight || this.pending.size === 0) return;
-    this.flushNow().catch((e: Error) => this.logger.warn(`heartbeat flush failed, will retry: ${e.message}`));
+    this.flushNow().catch(
+      (e: Error) =>
+        dependencies.report(e) ?? this.logger.warn(`heartbeat flush failed, will retry: ${e.message}`),
+    );
   }
 
   private async flush(): Promise<void> {

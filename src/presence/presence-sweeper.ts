@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { dependencies } from '../common/dependency-state';
 import { PRESENCE_OPTIONS, PresenceOptions } from './presence.options';
 import { OfflineTransition, PresenceStore } from './presence.store';
 
@@ -39,7 +40,10 @@ export class PresenceSweeper implements BeforeApplicationShutdown {
     this.timer ??= setInterval(() => {
       if (this.running) return;
       this.running = this.sweepOnce()
-        .catch((e: Error) => this.logger.warn(`presence sweep failed: ${e.message}`))
+        // A store outage is logged once by the tracker, not at every tick.
+        .catch(
+          (e: Error) => dependencies.report(e) ?? this.logger.warn(`presence sweep failed: ${e.message}`),
+        )
         .finally(() => (this.running = undefined));
     }, this.options.sweepIntervalMs);
   }

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { RedisService } from '../redis/redis.service';
+import { dependencies } from '../common/dependency-state';
+import { isRedisOutage, RedisService, watchRedisConnection } from '../redis/redis.service';
 import type { JobPayload, QueueName } from './job-catalogue';
 import { AddJobOptions, FailedJob, JobCounts, JobProcessor, JobQueue } from './job-queue';
 import {
@@ -169,7 +170,7 @@ export class BullmqJobQueue extends JobQueue {
       maxRetriesPerRequest: null,
       enableAutoPipelining: false,
     });
-    connection.on('error', (e: Error) => this.logger.warn(`redis (job workers): ${e.message}`));
+    watchRedisConnection(connection, this.logger, 'redis (job workers)');
     this.workerConnection = connection;
     for (const [queue, reg] of this.processors) this.workers.push(this.createWorker(queue, reg, connection));
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
@@ -207,10 +208,16 @@ export class BullmqJobQueue extends JobQueue {
         connection: this.redis.client,
         prefix: this.bull.prefix,
       });
-      q.on('error', (e) => this.logger.warn(`queue ${queue}: ${e.message}`));
+      q.on('error', (e) => this.onRedisError(e, `queue ${queue}: ${e.message}`));
       this.producers.set(queue, q);
     }
     return q;
+  }
+
+  /** A Redis outage is logged once by the tracker, not once per retry of every queue and worker. */
+  private onRedisError(e: Error, message: string): void {
+    if (isRedisOutage(e)) dependencies.down('redis', e);
+    else this.logger.warn(message);
   }
 
   private createWorker(
@@ -236,7 +243,8 @@ export class BullmqJobQueue extends JobQueue {
         maxStalledCount: this.bull.maxStalledCount,
       },
     );
-    worker.on('error', (e) => this.logger.warn(`worker ${queue}: ${errorMessage(e)}`));
+    // A Redis outage is logged once by the tracker, not once per fetch retry.
+    worker.on('error', (e) => this.onRedisError(e, `worker ${queue}: ${errorMessage(e)}`));
     worker.on('stalled', (id) =>
       this.logger.warn(`job ${queue}/${fromBullId(id)} lost its worker; it will run again`),
     );
