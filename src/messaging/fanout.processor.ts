@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { MetricsService } from '../metrics/metrics.service';
 import { JobQueue } from '../queue/job-queue';
+import { waitOutOutages } from '../queue/wait-out-outages';
 import { GroupFanoutService } from './group-fanout.service';
 
 /** Worker role: consumes the `fanout` queue. Thin: one call into the fan-out service per job. */
@@ -15,8 +16,11 @@ export class FanoutProcessor implements OnModuleInit {
   onModuleInit(): void {
     this.queue.registerProcessor(
       'fanout',
-      this.metrics.timed('fanout', (job) =>
-        this.fanout.fanoutById(job.channelId, job.messageId, job.exceptSocketId),
+      this.metrics.timed(
+        'fanout',
+        waitOutOutages<'fanout'>((job) =>
+          this.fanout.fanoutById(job.channelId, job.messageId, job.exceptSocketId),
+        ),
       ),
       { concurrency: 16 },
     );

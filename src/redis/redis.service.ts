@@ -33,6 +33,21 @@ export function watchRedisConnection(conn: Redis, logger: Logger, label: string)
 }
 
 /**
+ * Socket.IO's Redis adapter and emitter publish fire-and-forget: a publish that fails while Redis is down
+ * would be an unhandled rejection, which ends the process. Every connection's `publish` reports such a
+ * failure to the tracker instead (a caller that awaits it still gets the rejection). What such a lost
+ * publish carried is caught up by sync (`sync:required`, PubSubLinkWatch).
+ */
+function reportFailedPublishes(conn: Redis): void {
+  const publish = conn.publish.bind(conn) as (...args: unknown[]) => Promise<number>;
+  conn.publish = ((...args: unknown[]) => {
+    const sent = publish(...args);
+    sent.catch((e: unknown) => dependencies.report(e));
+    return sent;
+  }) as Redis['publish'];
+}
+
+/**
  * Owns the process's Redis connections. Repositories and adapters use `client` for commands and
  * `duplicate()` for connections that block or subscribe; nothing else creates Redis connections.
  */
@@ -51,11 +66,13 @@ export class RedisService implements OnApplicationShutdown {
       lazyConnect: false,
     });
     watchRedisConnection(this.client, this.logger, 'redis');
+    reportFailedPublishes(this.client);
   }
 
   duplicate(): Redis {
     const c = this.client.duplicate();
     watchRedisConnection(c, this.logger, 'redis (dup)');
+    reportFailedPublishes(c);
     this.extra.push(c);
     return c;
   }

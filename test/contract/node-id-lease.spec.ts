@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import { LEASE_TIMING } from '../../src/ids/redis-node-id-lease';
 import { snowflakeTime } from '../../src/ids/snowflake';
-import { OwnRedis } from '../support/own-redis';
+import { OwnStore, startOwnRedis } from '../support/own-stores';
 import { describeWith } from '../support/services';
 import { until } from '../support/wait';
 
@@ -58,15 +58,15 @@ describeWith(['redis'], 'snowflake node id leases (real Redis, separate processe
 });
 
 describeWith(['redis'], 'snowflake node id leases when Redis loses its data (own redis-server)', () => {
-  let own: OwnRedis;
+  let own: OwnStore;
   const spawned: ChildProcess[] = [];
   beforeAll(async () => {
-    own = await OwnRedis.start();
+    own = await startOwnRedis();
   });
   afterEach(() => {
     for (const p of spawned.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
   });
-  afterAll(() => own.down());
+  afterAll(() => own.destroy());
 
   const issuer = (url: string) => {
     const proc = spawn(process.execPath, [SCRIPT], {
@@ -107,7 +107,7 @@ describeWith(['redis'], 'snowflake node id leases when Redis loses its data (own
 
     // Redis loses everything, and every node id but p1's is taken at once: a process starting now must get
     // p1's id, while p1 still believes it holds it.
-    const admin = own.client();
+    const admin = new Redis(own.url);
     const m = admin.multi().flushall();
     for (let n = 0; n < 1024; n++) if (n !== n1) m.set(`chat:snowflake:node:${n}`, 'someone', 'PX', 60_000);
     await m.exec();
@@ -132,11 +132,11 @@ describeWith(['redis'], 'snowflake node id leases when Redis loses its data (own
     const p = issuer(own.url);
     const n = (await p.line('nodeId')).nodeId as number;
     await p.line('issuing');
-    await own.down();
+    await own.stop();
     const downAt = Date.now();
     // Down for longer than the lease stays valid: issuing must pause, not go on unfenced.
     await new Promise((r) => setTimeout(r, LEASE_TIMING.validMs + 500));
-    await own.up();
+    await own.start();
     const upAt = Date.now();
     await until(
       () => p.log(),

@@ -139,13 +139,15 @@ const CASSANDRA_SCRIPT = join(__dirname, '..', '..', 'scripts', 'cassandra.sh');
 
 export interface OwnCassandra {
   contactPoint: string;
-  /** Stops the node (the script signals the pid in this node's own run dir). */
+  /** Stops the node (the script signals the pid in this node's own run dir); its data stays. */
   stop(): Promise<void>;
+  /** Starts it again on the data the stop left (`cassandra.sh resume`). */
+  resume(): Promise<void>;
   /** Stops it and removes its run dir. */
   destroy(): Promise<void>;
 }
 
-function runScript(command: 'start' | 'stop', env: Record<string, string>): Promise<void> {
+function runScript(command: 'start' | 'stop' | 'resume', env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
     const proc = spawn('bash', [CASSANDRA_SCRIPT, command], {
       env: { ...process.env, ...env },
@@ -177,6 +179,7 @@ export async function startOwnCassandra(): Promise<OwnCassandra> {
   return {
     contactPoint: `127.0.0.1:${cql}`,
     stop,
+    resume: () => runScript('resume', env),
     destroy: async () => {
       await stop();
       rmSync(env.CASSANDRA_RUN_DIR, { recursive: true, force: true });
