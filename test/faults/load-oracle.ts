@@ -218,7 +218,7 @@ export class LoadOracle {
   }
 
   disconnects(): string[][] {
-    return this.members.map((m) => m.disconnects);
+    return this.members.map((m) => [...m.disconnects]);
   }
 
   close(): void {
