@@ -3,6 +3,7 @@ import type { AckResult } from '../../src/client/types';
 import { TEST_JWT_SECRET } from '../support/app';
 import { aDevice, aUser, TestUser, uniqueName } from '../support/builders';
 import { OwnStore, startOwnPostgres, startOwnRedis } from '../support/own-stores';
+import { describeWith } from '../support/services';
 import { ServerProcess, spawnServer } from '../support/process';
 import { until } from '../support/wait';
 
@@ -22,9 +23,10 @@ interface Answer {
  * DESIGN.md section 7: a backing store down is `unavailable` on every path (REST 503 with Retry-After, acks,
  * the handshake), never `unauthorized` for a valid token or password, never `internal`; readiness is 503;
  * one log line when the store goes and one when it is back; service resumes within 2 s of its return.
- * The server runs as a process on a Postgres and a Redis of this test's own, which it stops and starts.
+ * The server runs as a process on a Postgres and a Redis of this test's own, which it stops and starts
+ * (it runs where the real services do: their binaries start the test's own instances).
  */
-describe('a backing store down', () => {
+describeWith(['postgres', 'redis'], 'a backing store down', () => {
   let pg: OwnStore;
   let redis: OwnStore;
   let server: ServerProcess;
