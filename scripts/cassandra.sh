@@ -227,6 +227,8 @@ concurrent_counter_writes: 4
 concurrent_materialized_view_writes: 2
 concurrent_compactors: 1
 compaction_throughput: 0MiB/s
+# Paxos v2 (5.0): two round trips per lightweight transaction instead of four; send dedupe uses one per send.
+paxos_variant: v2
 EOF
   cat >"$RUN/conf/logback.xml" <<'EOF'
 <configuration>
