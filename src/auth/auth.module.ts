@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
-import { RedisService } from '../redis/redis.service';
+import { redisOrEmbedded } from '../redis/redis-or-embedded';
 import { UsersModule } from '../users/users.module';
 import { AccessTokens } from './access-token';
 import { AuthService } from './auth.service';
@@ -39,16 +39,13 @@ export class AuthModule {
         RefreshTokenRepository,
         RefreshTokens,
         AuthService,
-        {
-          // Per username across every api process when distributed, in memory when embedded.
-          provide: LoginThrottle,
-          inject: [{ token: RedisService, optional: true }],
-          useFactory: (redis?: RedisService) => {
-            if (!config.redisUrl) return new InMemoryLoginThrottle(config);
-            if (!redis) throw new Error('the per-account login limit needs RedisService');
-            return new RedisLoginThrottle(config, redis);
-          },
-        },
+        // Per username across every api process when distributed, in memory when embedded.
+        redisOrEmbedded(
+          LoginThrottle,
+          'the per-account login limit',
+          (c) => new InMemoryLoginThrottle(c),
+          (c, redis) => new RedisLoginThrottle(c, redis),
+        ),
       ],
       exports: [AccessTokens, RefreshTokens, AuthService],
     };
