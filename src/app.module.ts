@@ -8,6 +8,7 @@ import { AppLoggerModule } from './common/logger.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ENTITIES } from './entities';
 import { DiscoveryHttpModule } from './discovery/discovery-http.module';
 import { DiscoveryRegistrationModule } from './discovery/discovery-registration.module';
 import { DiscoveryModule } from './discovery/discovery.module';
@@ -18,9 +19,8 @@ import { IdsModule } from './ids/ids.module';
 import { MessagingHttpModule } from './messaging/messaging-http.module';
 import { MessagingWorkerModule } from './messaging/messaging-worker.module';
 import { MessagingModule } from './messaging/messaging.module';
-import { PresenceHttpModule } from './presence/presence-http.module';
 import { PresenceRoleModule } from './presence/presence-role.module';
-import { PresenceStoreModule } from './presence/presence.module';
+import { PresenceStoreModule } from './presence/presence-store.module';
 import { DevicesHttpModule } from './devices/devices-http.module';
 import { NotificationWorkerModule } from './notification/notification-worker.module';
 import { NotificationModule } from './notification/notification.module';
@@ -28,7 +28,7 @@ import { notificationOverridesFrom } from './notification/notification.options';
 import { QUEUE_NAMES } from './queue/job-catalogue';
 import { QueueModule } from './queue/queue.module';
 import { RealtimeModule } from './realtime/realtime.module';
-import { MetricsModule, OpsMetricsModule } from './metrics/metrics.module';
+import { MetricsModule, QueueMetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { RedisService } from './redis/redis.service';
 import { RedisThrottlerStorage } from './auth/redis-throttler.storage';
@@ -44,8 +44,8 @@ export class AppModule {
     const imports: (Type | DynamicModule)[] = [
       ConfigModule.forRoot(config),
       AppLoggerModule.forRoot(config),
-      DatabaseModule.forRoot(config),
-      ...(config.redisUrl ? [RedisModule] : []),
+      DatabaseModule.forRoot(config, ENTITIES),
+      ...(config.topology.sharedState === 'redis' ? [RedisModule] : []),
       IdsModule.forRoot(config),
       // Any role may enqueue; only the worker role (or all) consumes, and it must consume every queue.
       QueueModule.forRoot(config, {
@@ -58,7 +58,7 @@ export class AppModule {
       }),
       NotificationModule.forRoot(config, notificationOverridesFrom(config)),
       RealtimeModule.forRoot(config),
-      OpsMetricsModule,
+      QueueMetricsModule,
       PresenceStoreModule.forRoot(config),
       MetricsModule,
       HealthModule,
@@ -72,7 +72,8 @@ export class AppModule {
         inject: [{ token: RedisService, optional: true }],
         // Per client address; in Redis when distributed, so every api process counts against one limit.
         useFactory: (redis?: RedisService) => {
-          if (config.redisUrl && !redis) throw new Error('the shared auth rate limit needs RedisService');
+          if (config.topology.sharedState === 'redis' && !redis)
+            throw new Error('the shared auth rate limit needs RedisService');
           return {
             throttlers: [{ ttl: 60_000, limit: config.authRateLimitPerMinute }],
             storage: redis && new RedisThrottlerStorage(redis),
@@ -87,7 +88,6 @@ export class AppModule {
         FriendsHttpModule,
         GroupsHttpModule,
         MessagingHttpModule,
-        PresenceHttpModule,
         DiscoveryHttpModule,
         AdminHttpModule,
         DevicesHttpModule,

@@ -8,7 +8,7 @@ import { ChatIoAdapter } from './chat-gateway/chat-io.adapter';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { rawJsonProblem } from './common/json-edge';
 import { createValidationPipe } from './common/validation';
-import { AppConfig } from './config/app-config';
+import { AppConfig, describeTopology } from './config/app-config';
 
 /** Builds and starts the app for the roles in `config`; used by main.ts and by the e2e tests. */
 /** `abortOnError: false` makes a start-up failure throw instead of exiting (tests boot many apps in one process). */
@@ -22,6 +22,10 @@ export async function bootstrap(
     abortOnError: opts.abortOnError ?? true,
   });
   app.useLogger(app.get(Logger));
+  // The one place that says which adapters run here (AppConfig.topology); every module bound on the same.
+  app
+    .get(Logger)
+    .log(`roles=${[...config.roles].join(',')} ${describeTopology(config.topology)}`, 'Topology');
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   // Nest's types leave `verify` out because it uses it for `rawBody: true`, which this app does not set.

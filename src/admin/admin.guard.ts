@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { AuthUser } from '../auth/access-token';
+import type { AuthUser } from '../common/auth-user';
 import { AppError } from '../common/app-error';
 
 /** Every /api/admin route: the bearer must hold the admin role (from ADMIN_USERNAMES). */

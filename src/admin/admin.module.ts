@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { GroupsModule } from '../groups/groups.module';
-import { PresenceModule } from '../presence/presence-features.module';
+import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
 import { AdminOpsService } from './admin-ops.service';
 import { AdminUsersService } from './admin-users.service';

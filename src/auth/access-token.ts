@@ -1,19 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppError } from '../common/app-error';
-import type { UserRole } from '../users/user.entity';
-
-/** What an access token proves about its bearer. */
-export interface AuthUser {
-  id: string;
-  username: string;
-  role: UserRole;
-  /**
-   * The session (refresh-token family) the token was issued for; ending the session ends the token. Tokens
-   * signed before sessions were tracked have none and live out their short TTL.
-   */
-  sid?: string;
-}
+import type { AuthUser, UserRole } from '../common/auth-user';
 
 interface AccessClaims {
   sub: string;

@@ -12,12 +12,12 @@ import {
 } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { User } from '../users/users.repository';
-import type { AuthUser } from './access-token';
+import type { AuthUser } from '../common/auth-user';
 import { ChangePasswordDto, LoginDto, RefreshDto, RegisterDto, SessionDto, TokensDto } from './auth.dto';
 import { AuthService } from './auth.service';
-import { CurrentUser } from './current-user.decorator';
+import { CurrentUser } from '../common/current-user.decorator';
 import { LocalAuthGuard, LoginBodyGuard } from './guards';
-import { Public } from './public.decorator';
+import { Public } from '../common/public.decorator';
 
 @ApiTags('auth')
 @Public()

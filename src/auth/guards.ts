@@ -4,7 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { AppError } from '../common/app-error';
 import { validatePayload } from '../common/validation';
 import { LoginDto } from './auth.dto';
-import { IS_PUBLIC } from './public.decorator';
+import { IS_PUBLIC } from '../common/public.decorator';
 
 /** Global guard: every route needs a valid access token unless marked @Public(). */
 @Injectable()

@@ -4,7 +4,8 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../config/app-config';
 import { AppError } from '../common/app-error';
 import { UsersRepository } from '../users/users.repository';
-import { AccessTokens, AuthUser } from './access-token';
+import type { AuthUser } from '../common/auth-user';
+import { AccessTokens } from './access-token';
 import { RefreshTokens } from './refresh-tokens';
 
 @Injectable()

@@ -18,7 +18,8 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
-import { Readiness } from '../health/readiness';
+import { ENTITIES } from '../entities';
+import { Readiness } from '../common/readiness';
 import { SnowflakeGenerator } from '../ids/snowflake';
 import { CassandraHistoryStore } from '../messaging/history/cassandra-history.store';
 import { HistoryStore } from '../messaging/history/history.store';
@@ -65,7 +66,9 @@ async function cassandraTarget(env: Record<string, string | undefined>): Promise
 
 async function sqliteTarget(): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-history-'));
-  const ds = await new DataSource(dataSourceOptions({ dataDir, migrateOnStart: false })).initialize();
+  const ds = await new DataSource(
+    dataSourceOptions({ dataDir, migrateOnStart: false, entities: ENTITIES }),
+  ).initialize();
   return {
     adapter: 'sqlite',
     store: new SqlHistoryStore(ds),

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { Client, DseClientOptions, policies, types } from 'cassandra-driver';
 import { dependencies } from '../common/dependency-state';
 import { AppConfig } from '../config/app-config';
-import { Readiness } from '../health/readiness';
+import { Readiness } from '../common/readiness';
 import { migrateSchema } from './cassandra-schema';
 
 type CassandraConfig = AppConfig['cassandra'];

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { FriendsModule } from '../friends/friends.module';
-import { PresenceModule } from '../presence/presence-features.module';
+import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
 import { ChatDrain } from './chat-drain.service';
 import { ChatGateway } from './chat.gateway';
 import { redisOrEmbedded } from '../redis/redis-or-embedded';
-import { LocalSendRateLimiter, RedisSendRateLimiter, SendRateLimiter } from './send-rate-limiter';
+import { InMemorySendRateLimiter, RedisSendRateLimiter, SendRateLimiter } from './send-rate-limiter';
 import { InMemorySocketQuota, RedisSocketQuota, SocketQuota } from './socket-quota';
 
 /** The chat role: the Socket.IO gateway. The send path itself lives in MessagingModule. */
@@ -18,7 +18,7 @@ import { InMemorySocketQuota, RedisSocketQuota, SocketQuota } from './socket-quo
     redisOrEmbedded(
       SendRateLimiter,
       'the distributed send rate limit',
-      (config) => new LocalSendRateLimiter(config),
+      (config) => new InMemorySendRateLimiter(config),
       (config, redis) => new RedisSendRateLimiter(config, redis),
     ),
     // MAX_SOCKETS_PER_USER across every chat node when distributed, in memory when embedded.

@@ -55,7 +55,7 @@ export class ChatIoAdapter extends IoAdapter {
       socket.request = null;
       coalesceWrites(socket);
     });
-    if (this.config.redisUrl) {
+    if (this.config.topology.sharedState === 'redis') {
       const redis = this.app.get(RedisService, { strict: false });
       const [pub, sub] = [redis.duplicate(), redis.duplicate()];
       server.adapter(createAdapter(pub, sub, { key: SOCKET_IO_REDIS_KEY }));

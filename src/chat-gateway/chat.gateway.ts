@@ -7,7 +7,8 @@ import {
 } from '@nestjs/websockets';
 import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'socket.io';
-import { AccessTokens, AuthUser } from '../auth/access-token';
+import { AccessTokens } from '../auth/access-token';
+import type { AuthUser } from '../common/auth-user';
 import { RefreshTokens } from '../auth/refresh-tokens';
 import { AppError } from '../common/app-error';
 import { validatePayload } from '../common/validation';

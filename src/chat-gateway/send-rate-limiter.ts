@@ -27,7 +27,7 @@ interface Bucket {
 
 /** One process holds every socket (embedded): the buckets live in its memory. */
 @Injectable()
-export class LocalSendRateLimiter extends SendRateLimiter {
+export class InMemorySendRateLimiter extends SendRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
   take(userId: string, now = Date.now()): boolean {

@@ -6,6 +6,30 @@ import { envSchema, Role } from './config.schema';
 export class ConfigError extends Error {}
 
 /**
+ * Which adapter this process runs behind each port, decided once from the configuration (in `loadConfig`) and
+ * logged at start-up. Every module binds its adapters by switching on this, never on the raw variables.
+ */
+export interface Topology {
+  /** Users, friends, groups, devices, sessions (TypeORM): the embedded SQLite file, or Postgres (DATABASE_URL). */
+  readonly relational: 'sqlite' | 'postgres';
+  /** Message history, inboxes and send dedupe: the relational store, or Cassandra (CASSANDRA_CONTACT_POINTS). */
+  readonly history: 'sqlite' | 'postgres' | 'cassandra';
+  /**
+   * State every process must see alike (presence, rate limits, socket quotas, push collapse, node ids) and
+   * events between processes (Socket.IO adapter and emitter): this process's memory, or Redis (REDIS_URL).
+   */
+  readonly sharedState: 'memory' | 'redis';
+  /** Group fan-out and push jobs: in this process's memory (a group is fanned out inline), or BullMQ on Redis. */
+  readonly queue: 'memory' | 'bullmq';
+  /** How clients find a chat node: this process is the only one, or Consul (CONSUL_URL). */
+  readonly discovery: 'self' | 'consul';
+}
+
+export function describeTopology(t: Topology): string {
+  return `relational=${t.relational} history=${t.history} shared-state=${t.sharedState} queue=${t.queue} discovery=${t.discovery}`;
+}
+
+/**
  * The validated, typed configuration. Built once from the environment at start-up; nothing else in the
  * app reads process.env. Secrets are non-enumerable so that logging the object never prints them.
  */
@@ -15,6 +39,8 @@ export class AppConfig {
   readonly roles!: ReadonlySet<Role>;
   readonly dataDir!: string;
   readonly publicUrl!: string | undefined;
+  /** The adapters this process runs; every module binds on this (see Topology). */
+  readonly topology!: Topology;
   readonly databaseUrl!: string | undefined;
   readonly migrateOnStart!: boolean;
   readonly redisUrl!: string | undefined;
@@ -61,7 +87,7 @@ export class AppConfig {
   declare readonly vapidPrivateKey: string | undefined;
 
   constructor(
-    fields: Omit<AppConfig, 'hasRole' | 'isDistributed' | 'jwtSecret' | 'consulToken' | 'vapidPrivateKey'>,
+    fields: Omit<AppConfig, 'hasRole' | 'jwtSecret' | 'consulToken' | 'vapidPrivateKey'>,
     secrets: { jwtSecret: string; consulToken?: string; vapidPrivateKey?: string },
   ) {
     Object.assign(this, fields);
@@ -72,11 +98,6 @@ export class AppConfig {
 
   hasRole(role: Role): boolean {
     return this.roles.has(role);
-  }
-
-  /** True when this process shares state with others through Redis. */
-  get isDistributed(): boolean {
-    return this.redisUrl !== undefined;
   }
 }
 
@@ -121,6 +142,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       roles: e.ROLES,
       dataDir,
       publicUrl: e.PUBLIC_URL,
+      topology: {
+        relational: e.DATABASE_URL ? 'postgres' : 'sqlite',
+        history: e.CASSANDRA_CONTACT_POINTS.length ? 'cassandra' : e.DATABASE_URL ? 'postgres' : 'sqlite',
+        sharedState: e.REDIS_URL ? 'redis' : 'memory',
+        queue: e.REDIS_URL ? 'bullmq' : 'memory',
+        discovery: e.CONSUL_URL ? 'consul' : 'self',
+      },
       databaseUrl: e.DATABASE_URL,
       migrateOnStart: e.DATABASE_MIGRATE_ON_START,
       redisUrl: e.REDIS_URL,

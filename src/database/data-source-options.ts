@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { dependencies } from '../common/dependency-state';
-import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
 export const PG_CONNECT_TIMEOUT_MS = 2_000;
@@ -12,6 +11,8 @@ export interface RelationalTarget {
   databaseUrl?: string;
   dataDir: string;
   migrateOnStart: boolean;
+  /** The entity classes of every feature; composed at the root (src/entities.ts), not known here. */
+  entities: DataSourceOptions['entities'];
 }
 
 /**
@@ -23,7 +24,7 @@ export function dataSourceOptions(target: RelationalTarget): DataSourceOptions {
     return {
       type: 'postgres',
       url: target.databaseUrl,
-      entities: ENTITIES,
+      entities: target.entities,
       migrations: MIGRATIONS,
       migrationsRun: target.migrateOnStart,
       migrationsTransactionMode: 'each',
@@ -40,7 +41,7 @@ export function dataSourceOptions(target: RelationalTarget): DataSourceOptions {
   return {
     type: 'better-sqlite3',
     database: join(target.dataDir, 'chat.sqlite'),
-    entities: ENTITIES,
+    entities: target.entities,
     synchronize: true,
     enableWAL: true,
     // FULL: a commit is on disk before the call returns, so an ack after it survives even a power loss.

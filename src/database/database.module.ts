@@ -4,7 +4,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { EventEmitter } from 'node:events';
 import { dependencies } from '../common/dependency-state';
 import { AppConfig } from '../config/app-config';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, RelationalTarget } from './data-source-options';
 import { runMigrationsLocked } from './run-migrations';
 
 /**
@@ -19,11 +19,12 @@ function watchPool(ds: DataSource): void {
 
 @Module({})
 export class DatabaseModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, entities: RelationalTarget['entities']): DynamicModule {
     const options = dataSourceOptions({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       migrateOnStart: false,
+      entities,
     });
     return {
       module: DatabaseModule,

@@ -11,7 +11,9 @@ async function main(): Promise<void> {
     console.log('DATABASE_URL is not set: the embedded SQLite store needs no migrations.');
     return;
   }
-  const ds = await new DataSource(dataSourceOptions({ ...config, migrateOnStart: false })).initialize();
+  const ds = await new DataSource(
+    dataSourceOptions({ ...config, migrateOnStart: false, entities: [] }),
+  ).initialize();
   try {
     const ran = await runMigrationsLocked(ds);
     console.log(ran.length ? `applied: ${ran.join(', ')}` : 'no pending migrations');

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { tempDataDir } from '../../test/support/app';
+import { ENTITIES } from '../entities';
 import { dataSourceOptions } from './data-source-options';
 import { SqliteWriter } from './sqlite-writer';
 
@@ -8,7 +9,7 @@ describe('SqliteWriter', () => {
   let writer: SqliteWriter;
   beforeAll(async () => {
     ds = await new DataSource(
-      dataSourceOptions({ dataDir: tempDataDir(), migrateOnStart: false }),
+      dataSourceOptions({ dataDir: tempDataDir(), migrateOnStart: false, entities: ENTITIES }),
     ).initialize();
     writer = new SqliteWriter(ds);
     await writer.write({

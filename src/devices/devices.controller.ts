@@ -6,9 +6,9 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { AuthUser } from '../auth/access-token';
-import { CurrentUser } from '../auth/current-user.decorator';
-import { Public } from '../auth/public.decorator';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser } from '../common/current-user.decorator';
+import { Public } from '../common/public.decorator';
 import { DeviceDto, RegisterDeviceDto, VapidPublicKeyDto } from './devices.dto';
 import { DevicesService } from './devices.service';
 

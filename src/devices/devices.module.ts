@@ -5,7 +5,7 @@ import { DevicesRepository } from './devices.repository';
 import { DevicesService } from './devices.service';
 
 /**
- * Registered push devices. DevicesService reads NOTIFICATION_OPTIONS, which the global NotificationModule
+ * Registered push devices. DevicesService reads DEVICES_OPTIONS, which the global NotificationModule
  * provides in every role; the push worker uses DevicesRepository.
  */
 @Module({

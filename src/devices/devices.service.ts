@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import { NOTIFICATION_OPTIONS, NotificationOptions } from '../notification/notification.options';
+import { DEVICES_OPTIONS, DevicesOptions } from './devices.options';
 import { Device, DevicesRepository, NewDevice, WebPushSubscription } from './devices.repository';
 import { DeviceDto, RegisterDeviceDto, WebPushSubscriptionDto } from './devices.dto';
 import { checkPushUrl } from './push-endpoint';
@@ -22,7 +22,7 @@ export class DevicesService {
 
   constructor(
     private readonly devices: DevicesRepository,
-    @Inject(NOTIFICATION_OPTIONS) private readonly options: NotificationOptions,
+    @Inject(DEVICES_OPTIONS) private readonly options: DevicesOptions,
   ) {}
 
   /** Registers the device, replacing what the user had under that deviceId. */
@@ -42,8 +42,9 @@ export class DevicesService {
   }
 
   vapidPublicKey(): { publicKey: string } {
-    if (!this.options.vapid) throw AppError.notFound('Web Push is not configured on this server');
-    return { publicKey: this.options.vapid.publicKey };
+    const publicKey = this.options.webPushPublicKey;
+    if (!publicKey) throw AppError.notFound('Web Push is not configured on this server');
+    return { publicKey };
   }
 
   /** The platform's address, validated: web takes a subscription, fcm and apns a token. */

@@ -6,11 +6,12 @@ import { ChatNodeSelector } from './chat-node-selector.service';
 import { ConsulChatNodeRegistry } from './consul-chat-node.registry';
 import { ConsulHttpClient } from './consul-http.client';
 import { DISCOVERY_OPTIONS, DiscoveryOptions, discoveryOptions } from './discovery.options';
-import { SelfChatNodeRegistry } from './self-chat-node.registry';
+import { InMemoryChatNodeRegistry } from './in-memory-chat-node.registry';
 import { SelfUrl } from './self-url';
 
 /**
- * Binds the ChatNodeRegistry port for every role: Consul when CONSUL_URL is set, else this process itself.
+ * Binds the ChatNodeRegistry port for every role: on the topology's discovery: Consul, or this process
+ * itself.
  * Transports are separate: DiscoveryHttpModule (api) answers lookups, DiscoveryRegistrationModule (chat)
  * keeps this node registered.
  */
@@ -20,25 +21,26 @@ export class DiscoveryModule {
   static forRoot(config: AppConfig, overrides: Partial<DiscoveryOptions> = {}): DynamicModule {
     const options = discoveryOptions(overrides);
     const consulUrl = config.consul.url;
-    const registry: Provider = consulUrl
-      ? {
-          provide: ChatNodeRegistry,
-          useFactory: () =>
-            new ConsulChatNodeRegistry(
-              new ConsulHttpClient({
-                url: consulUrl,
-                token: config.consulToken,
-                timeoutMs: options.requestTimeoutMs,
-              }),
-              options,
-            ),
-        }
-      : {
-          provide: ChatNodeRegistry,
-          useFactory: (self: SelfUrl, metrics: MetricsService) =>
-            new SelfChatNodeRegistry(self, metrics, options.capacity, options.nodeId),
-          inject: [SelfUrl, MetricsService],
-        };
+    const registry: Provider =
+      config.topology.discovery === 'consul' && consulUrl
+        ? {
+            provide: ChatNodeRegistry,
+            useFactory: () =>
+              new ConsulChatNodeRegistry(
+                new ConsulHttpClient({
+                  url: consulUrl,
+                  token: config.consulToken,
+                  timeoutMs: options.requestTimeoutMs,
+                }),
+                options,
+              ),
+          }
+        : {
+            provide: ChatNodeRegistry,
+            useFactory: (self: SelfUrl, metrics: MetricsService) =>
+              new InMemoryChatNodeRegistry(self, metrics, options.capacity, options.nodeId),
+            inject: [SelfUrl, MetricsService],
+          };
     return {
       module: DiscoveryModule,
       providers: [{ provide: DISCOVERY_OPTIONS, useValue: options }, SelfUrl, registry, ChatNodeSelector],

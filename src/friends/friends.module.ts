@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PresenceModule } from '../presence/presence-features.module';
+import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
 import { FriendRequestEntity } from './friend-request.entity';
 import { FriendsRepository } from './friends.repository';

@@ -6,8 +6,8 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { AuthUser } from '../auth/access-token';
-import { CurrentUser } from '../auth/current-user.decorator';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser } from '../common/current-user.decorator';
 import { AddMembersDto, CreateGroupDto, GroupDto, SetRoleDto } from './groups.dto';
 import { GroupsService } from './groups.service';
 

@@ -1,9 +1,9 @@
-import { Public } from '../auth/public.decorator';
+import { Public } from '../common/public.decorator';
 import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
-import { Readiness } from './readiness';
+import { Readiness } from '../common/readiness';
 
 @ApiExcludeController()
 @SkipThrottle()

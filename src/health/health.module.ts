@@ -4,7 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { RedisService } from '../redis/redis.service';
 import { HealthController } from './health.controller';
-import { Readiness } from './readiness';
+import { Readiness } from '../common/readiness';
 
 @Global()
 @Module({

@@ -11,7 +11,7 @@ export class IdsModule {
     return {
       module: IdsModule,
       providers: [
-        config.isDistributed
+        config.topology.sharedState === 'redis'
           ? { provide: NodeIdLease, useClass: RedisNodeIdLease }
           : { provide: NodeIdLease, useClass: FixedNodeIdLease },
         IdGenerator,

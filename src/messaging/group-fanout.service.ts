@@ -4,7 +4,7 @@ import { GroupsRepository } from '../groups/groups.repository';
 import { HistoryStore } from './history/history.store';
 import type { Message } from './message';
 import { MessagePublisher } from './message-publisher';
-import { OfflinePush } from './offline-push.service';
+import { AfterDelivery } from './after-delivery';
 
 /**
  * Fan-out on write for a group message: every current member who may see it (joined before it was sent)
@@ -26,7 +26,7 @@ export class GroupFanoutService {
     private readonly history: HistoryStore,
     private readonly publisher: MessagePublisher,
     private readonly config: AppConfig,
-    private readonly offlinePush: OfflinePush,
+    private readonly afterDelivery: AfterDelivery,
   ) {}
 
   async fanout(message: Message, exceptSocketId?: string): Promise<string[]> {
@@ -41,7 +41,7 @@ export class GroupFanoutService {
     }
     await this.history.addToInboxes(members, message);
     this.publisher.publish(members, message, exceptSocketId);
-    this.offlinePush.notify(members, message);
+    this.afterDelivery.delivered(members, message);
     return members;
   }
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AuthUser } from '../auth/access-token';
-import { CurrentUser } from '../auth/current-user.decorator';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser } from '../common/current-user.decorator';
 import { HistoryPageDto, HistoryQuery, SyncPageDto, SyncQuery } from './messaging.dto';
 import { ReadMessagesService } from './read-messages.service';
 

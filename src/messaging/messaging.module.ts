@@ -1,6 +1,6 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CassandraModule } from '../cassandra/cassandra.module';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, Topology } from '../config/app-config';
 import { GroupsModule } from '../groups/groups.module';
 import { UsersModule } from '../users/users.module';
 import { ChannelAccess } from './channel-access';
@@ -16,25 +16,45 @@ import { SqliteHistoryStore } from './history/sqlite-history.store';
 import { SqliteWriter } from '../database/sqlite-writer';
 import { SqliteSendDedupe } from './dedupe/sqlite-send-dedupe';
 import { MessagePublisher } from './message-publisher';
-import { OfflinePush } from './offline-push.service';
 import { ReadMessagesService } from './read-messages.service';
 import { SendMessageService } from './send-message.service';
 import { ClaimThenStore, SendStore } from './send-store/send-store';
 import { SqliteSendStore } from './send-store/sqlite-send-store';
 
-/** Messaging services and their stores; the adapters are picked by configuration, never by NODE_ENV. */
+/**
+ * The stores of history, per the topology's history: the send dedupe binding always lives beside the message it
+ * guards, in durable storage (never only in Redis, which may lose its data: a resend would then be stored twice).
+ */
+const STORES: Record<Topology['history'], Provider[]> = {
+  // The embedded file, written through one group commit: claim and rows in one transaction.
+  sqlite: [
+    SqliteWriter,
+    SqliteSendDedupe,
+    { provide: SendDedupe, useExisting: SqliteSendDedupe },
+    { provide: HistoryStore, useClass: SqliteHistoryStore },
+    { provide: SendStore, useClass: SqliteSendStore },
+  ],
+  // Elsewhere the claim comes first, then the rows are written concurrently.
+  postgres: [
+    { provide: SendDedupe, useClass: SqlSendDedupe },
+    { provide: HistoryStore, useClass: SqlHistoryStore },
+    { provide: SendStore, useClass: ClaimThenStore },
+  ],
+  cassandra: [
+    { provide: SendDedupe, useClass: CassandraSendDedupe },
+    { provide: HistoryStore, useClass: CassandraHistoryStore },
+    { provide: SendStore, useClass: ClaimThenStore },
+  ],
+};
+
+/** Messaging services and their stores; the adapters follow the topology (AppConfig.topology). */
 @Module({})
 export class MessagingModule {
   static forRoot(config: AppConfig): DynamicModule {
-    // History goes to Cassandra when its contact points are set, else to the relational store.
-    const cassandra = config.cassandra.contactPoints.length > 0;
-    // Without DATABASE_URL the store is the embedded SQLite file, written through one group commit.
-    const embedded = !config.databaseUrl;
     const services = [
       ChannelAccess,
       ReadMessagesService,
       MessagePublisher,
-      OfflinePush,
       GroupFanoutService,
       FanoutEnqueuer,
       SendMessageService,
@@ -42,30 +62,12 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
-      imports: [UsersModule, GroupsModule, ...(cassandra ? [CassandraModule] : [])],
-      providers: [
-        {
-          provide: HistoryStore,
-          useClass: cassandra ? CassandraHistoryStore : embedded ? SqliteHistoryStore : SqlHistoryStore,
-        },
-        {
-          // The binding lives beside the message it guards, in durable storage (never only in Redis, which may
-          // lose its data: a resend would then be stored twice).
-          provide: SendDedupe,
-          useClass: cassandra ? CassandraSendDedupe : embedded ? SqliteSendDedupe : SqlSendDedupe,
-        },
-        ...(embedded ? [SqliteWriter] : []),
-        {
-          // One transaction for claim and rows when both live in the embedded file; else claim, then write.
-          provide: SendStore,
-          inject: [SendDedupe, HistoryStore],
-          useFactory: (dedupe: SendDedupe, history: HistoryStore) =>
-            dedupe instanceof SqliteSendDedupe && history instanceof SqliteHistoryStore
-              ? new SqliteSendStore(dedupe)
-              : new ClaimThenStore(dedupe, history),
-        },
-        ...services,
+      imports: [
+        UsersModule,
+        GroupsModule,
+        ...(config.topology.history === 'cassandra' ? [CassandraModule] : []),
       ],
+      providers: [...STORES[config.topology.history], ...services],
       exports: [HistoryStore, SendDedupe, SendStore, ...services],
     };
   }

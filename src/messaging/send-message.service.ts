@@ -12,7 +12,7 @@ import { GroupFanoutService } from './group-fanout.service';
 import { HistoryStore } from './history/history.store';
 import { contentLength, MAX_CONTENT_CHARS, Message } from './message';
 import { MessagePublisher } from './message-publisher';
-import { OfflinePush } from './offline-push.service';
+import { AfterDelivery } from './after-delivery';
 import type { SendMessageDto } from './messaging.dto';
 
 export interface SendTicket {
@@ -48,7 +48,7 @@ export class SendMessageService {
     private readonly fanoutQueue: FanoutEnqueuer,
     private readonly config: AppConfig,
     private readonly rate: MessageRate,
-    private readonly offlinePush: OfflinePush,
+    private readonly afterDelivery: AfterDelivery,
   ) {}
 
   /**
@@ -98,7 +98,7 @@ export class SendMessageService {
     if (this.swallowed(ctx.userId, input.clientMsgId)) return undefined;
     if (channel.memberIds) {
       this.publisher.publish(channel.memberIds, message, ctx.socketId);
-      this.offlinePush.notify(channel.memberIds, message);
+      this.afterDelivery.delivered(channel.memberIds, message);
     } else {
       await this.deliverToGroup(message, ctx.socketId);
     }
@@ -137,7 +137,7 @@ export class SendMessageService {
   }
 
   private async deliverToGroup(message: Message, exceptSocketId?: string): Promise<void> {
-    if (!this.config.isDistributed) {
+    if (this.config.topology.queue === 'memory') {
       await this.groupFanout.fanout(message, exceptSocketId);
       return;
     }

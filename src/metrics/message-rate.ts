@@ -18,7 +18,7 @@ export class MessageRate implements OnModuleInit, OnApplicationShutdown {
   private readonly redis?: RedisService;
 
   constructor(config: AppConfig, @Optional() redis?: RedisService) {
-    this.redis = config.redisUrl ? redis : undefined;
+    this.redis = config.topology.sharedState === 'redis' ? redis : undefined;
   }
 
   record(n = 1): void {

@@ -1,4 +1,4 @@
-import { Public } from '../auth/public.decorator';
+import { Public } from '../common/public.decorator';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
 import { MessageRate } from './message-rate';
 import { MetricsService } from './metrics.service';
-import { OpsMetrics } from './ops-metrics';
+import { QueueMetrics } from './queue-metrics';
 
 @Global()
 @Module({
@@ -12,6 +12,6 @@ import { OpsMetrics } from './ops-metrics';
 })
 export class MetricsModule {}
 
-/** Gauges over the shared stores (queue depths, users online); loaded by the root module after them. */
-@Module({ providers: [OpsMetrics] })
-export class OpsMetricsModule {}
+/** Queue depth gauges; loaded by the root module after the queue. */
+@Module({ providers: [QueueMetrics] })
+export class QueueMetricsModule {}

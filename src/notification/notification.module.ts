@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { DEVICES_OPTIONS, DevicesOptions } from '../devices/devices.options';
 import { RedisService } from '../redis/redis.service';
 import { InMemoryPushCollapseGate } from './collapse/in-memory-push-collapse-gate';
 import { PushCollapseGate } from './collapse/push-collapse-gate';
@@ -7,6 +8,8 @@ import { RedisPushCollapseGate } from './collapse/redis-push-collapse-gate';
 import { NOTIFICATION_OPTIONS, notificationOptions, NotificationOverrides } from './notification.options';
 import { PushProviders } from './providers/push-providers';
 import { PushDispatcher } from './push-dispatcher';
+import { OfflinePush } from './offline-push.service';
+import { AfterDelivery } from '../messaging/after-delivery';
 import { PushMetrics } from './push-metrics';
 
 /**
@@ -17,25 +20,40 @@ import { PushMetrics } from './push-metrics';
 export class NotificationModule {
   static forRoot(config: AppConfig, overrides: NotificationOverrides = {}): DynamicModule {
     const options = notificationOptions(config, overrides);
+    const devicesOptions: DevicesOptions = {
+      maxDevicesPerUser: options.maxDevicesPerUser,
+      allowLoopbackHttp: options.allowLoopbackHttp,
+      webPushPublicKey: options.vapid?.publicKey,
+    };
     // The collapse gate must be shared by every process that enqueues: Redis when there are several.
-    const gate: Provider = config.redisUrl
-      ? {
-          provide: PushCollapseGate,
-          useFactory: (redis: RedisService) => new RedisPushCollapseGate(redis.client),
-          inject: [RedisService],
-        }
-      : { provide: PushCollapseGate, useFactory: () => new InMemoryPushCollapseGate() };
+    const gate: Provider =
+      config.topology.sharedState === 'redis'
+        ? {
+            provide: PushCollapseGate,
+            useFactory: (redis: RedisService) => new RedisPushCollapseGate(redis.client),
+            inject: [RedisService],
+          }
+        : { provide: PushCollapseGate, useFactory: () => new InMemoryPushCollapseGate() };
     return {
       module: NotificationModule,
       global: true,
       providers: [
         { provide: NOTIFICATION_OPTIONS, useValue: options },
+        { provide: DEVICES_OPTIONS, useValue: devicesOptions },
         gate,
         PushProviders,
         PushMetrics,
         PushDispatcher,
+        { provide: AfterDelivery, useClass: OfflinePush },
       ],
-      exports: [NOTIFICATION_OPTIONS, PushProviders, PushMetrics, PushDispatcher],
+      exports: [
+        NOTIFICATION_OPTIONS,
+        DEVICES_OPTIONS,
+        PushProviders,
+        PushMetrics,
+        PushDispatcher,
+        AfterDelivery,
+      ],
     };
   }
 }

@@ -120,7 +120,9 @@ function vapidOptions(config: AppConfig, given: NotificationOverrides['vapid']):
     assertVapidKeys(given);
     return { publicKey: given.publicKey, privateKey: given.privateKey, subject };
   }
-  if (config.databaseUrl || config.redisUrl) return undefined;
+  // Generated keys live in the data dir of one process: only a fully embedded server makes its own.
+  const t = config.topology;
+  if (t.relational !== 'sqlite' || t.sharedState !== 'memory') return undefined;
   return { ...embeddedVapidKeys(config.dataDir), subject };
 }
 

@@ -1,41 +1,12 @@
-import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { RedisService } from '../redis/redis.service';
-import { DevicePresence } from './device-presence.service';
-import { HeartbeatBatcher } from './heartbeat-batcher';
-import { InMemoryPresenceStore } from './in-memory-presence.store';
-import { PresenceSweeper } from './presence-sweeper';
-import { PRESENCE_OPTIONS, PresenceOptions, presenceOptions } from './presence.options';
-import { PresenceStore } from './presence.store';
-import { RedisPresenceStore } from './redis-presence.store';
+import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module';
+import { PresenceNotifier } from './presence-notifier';
+import { PresenceQuery } from './presence-query.service';
 
-/**
- * The presence store (Redis when REDIS_URL is set, else this process's memory) and its helpers, for every
- * role: chat nodes use DevicePresence (or HeartbeatBatcher), api reads `PresenceStore.status`, and the
- * presence role calls `PresenceSweeper.start()`; nothing sweeps until then.
- */
-@Module({})
-export class PresenceStoreModule {
-  static forRoot(config: AppConfig, overrides: Partial<PresenceOptions> = {}): DynamicModule {
-    const options = presenceOptions(config, overrides);
-    const store: Provider = config.redisUrl
-      ? {
-          provide: PresenceStore,
-          useFactory: (redis: RedisService) => new RedisPresenceStore(redis.client, options),
-          inject: [RedisService],
-        }
-      : { provide: PresenceStore, useFactory: () => new InMemoryPresenceStore(options) };
-    return {
-      module: PresenceStoreModule,
-      global: true,
-      providers: [
-        { provide: PRESENCE_OPTIONS, useValue: options },
-        store,
-        HeartbeatBatcher,
-        PresenceSweeper,
-        DevicePresence,
-      ],
-      exports: [PRESENCE_OPTIONS, PresenceStore, HeartbeatBatcher, PresenceSweeper, DevicePresence],
-    };
-  }
-}
+/** Reading and announcing presence, for every role (the store itself is PresenceStoreModule). */
+@Module({
+  imports: [UsersModule],
+  providers: [PresenceQuery, PresenceNotifier],
+  exports: [PresenceQuery, PresenceNotifier],
+})
+export class PresenceModule {}

@@ -11,7 +11,7 @@ import {
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 import { BullmqJobQueue, BullmqJobQueueOptions } from './bullmq-job-queue';
-import { InProcessJobQueue } from './in-process-job-queue';
+import { InMemoryJobQueue } from './in-memory-job-queue';
 import type { QueueName } from './job-catalogue';
 import { JobQueue } from './job-queue';
 
@@ -42,7 +42,7 @@ class JobQueueLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
   }
 }
 
-/** Binds the JobQueue port: BullMQ when REDIS_URL is set (RedisModule is loaded then), in-process otherwise. */
+/** Binds the JobQueue port on the topology's queue: BullMQ (RedisModule is loaded then) or in memory. */
 @Global()
 @Module({})
 export class QueueModule {
@@ -51,13 +51,14 @@ export class QueueModule {
       ...options,
       requiredProcessors: config.hasRole('worker') ? options.requiredProcessors : [],
     };
-    const jobQueue: Provider = config.redisUrl
-      ? {
-          provide: JobQueue,
-          useFactory: (redis: RedisService) => new BullmqJobQueue(redis, adapterOptions),
-          inject: [RedisService],
-        }
-      : { provide: JobQueue, useFactory: () => new InProcessJobQueue(adapterOptions) };
+    const jobQueue: Provider =
+      config.topology.queue === 'bullmq'
+        ? {
+            provide: JobQueue,
+            useFactory: (redis: RedisService) => new BullmqJobQueue(redis, adapterOptions),
+            inject: [RedisService],
+          }
+        : { provide: JobQueue, useFactory: () => new InMemoryJobQueue(adapterOptions) };
     return { module: QueueModule, providers: [jobQueue, JobQueueLifecycle], exports: [JobQueue] };
   }
 }

@@ -11,7 +11,7 @@ export class RealtimeModule {
   static forRoot(config: AppConfig): DynamicModule {
     const providers: Provider[] = config.hasRole('chat')
       ? [SocketServerEmitter, { provide: RealtimeEmitter, useExisting: SocketServerEmitter }]
-      : config.redisUrl
+      : config.topology.sharedState === 'redis'
         ? [{ provide: RealtimeEmitter, useClass: RedisEmitterEmitter }]
         : [];
     return {

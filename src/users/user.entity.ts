@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-export type UserRole = 'user' | 'admin';
+import type { UserRole } from '../common/auth-user';
 
 @Entity('users')
 export class UserEntity {

@@ -2,7 +2,8 @@ import { isUniqueViolation } from '../database/unique-violation';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { And, In, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
-import { UserEntity, UserRole } from './user.entity';
+import type { UserRole } from '../common/auth-user';
+import { UserEntity } from './user.entity';
 
 export interface User {
   id: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
+import { ENTITIES } from '../../src/entities';
 import { SqliteWriter } from '../../src/database/sqlite-writer';
 import { SnowflakeGenerator } from '../../src/ids/snowflake';
 import { SqlHistoryStore } from '../../src/messaging/history/sql-history.store';
@@ -23,7 +24,7 @@ describe('history contract: SQL adapter on embedded SQLite', () => {
 describe('history contract: SQLite adapter with group commit', () => {
   historyContract(async () => {
     const ds = await new DataSource(
-      dataSourceOptions({ dataDir: tempDataDir(), migrateOnStart: false }),
+      dataSourceOptions({ dataDir: tempDataDir(), migrateOnStart: false, entities: ENTITIES }),
     ).initialize();
     const writer = new SqliteWriter(ds);
     return {

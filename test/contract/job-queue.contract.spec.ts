@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config/app-config';
 import { BullmqJobQueue } from '../../src/queue/bullmq-job-queue';
-import { InProcessJobQueue } from '../../src/queue/in-process-job-queue';
+import { InMemoryJobQueue } from '../../src/queue/in-memory-job-queue';
 import type { JobMeta } from '../../src/queue/job-queue';
 import { RedisService } from '../../src/redis/redis.service';
 import { describeWith } from '../support/services';
@@ -22,7 +22,7 @@ Logger.overrideLogger(false);
 const TEST_TIMING = { lockDurationMs: 2_000, stalledIntervalMs: 1_000 };
 
 describe('job queue contract: in-process adapter', () => {
-  jobQueueContract((opts) => new InProcessJobQueue(opts));
+  jobQueueContract((opts) => new InMemoryJobQueue(opts));
 });
 
 describeWith(['redis'], 'job queue contract: BullMQ adapter on Redis', ({ redis: url }) => {

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
 import { InMemoryPresenceStore } from '../../src/presence/in-memory-presence.store';
-import { PresenceStoreModule } from '../../src/presence/presence.module';
+import { PresenceStoreModule } from '../../src/presence/presence-store.module';
 import { PresenceStore } from '../../src/presence/presence.store';
 import { RedisPresenceStore, RedisPresenceStoreOptions } from '../../src/presence/redis-presence.store';
 import { RedisModule } from '../../src/redis/redis.module';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import {
-  LocalSendRateLimiter,
+  InMemorySendRateLimiter,
   RedisSendRateLimiter,
   SendRateLimiter,
 } from '../../src/chat-gateway/send-rate-limiter';
@@ -71,7 +71,7 @@ function rateContract(open: () => Promise<{ nodes: SendRateLimiter[]; close(): P
 
 describe('send rate contract: embedded (one process)', () => {
   rateContract(async () => ({
-    nodes: [new LocalSendRateLimiter(configWith({}))],
+    nodes: [new InMemorySendRateLimiter(configWith({}))],
     close: async () => undefined,
   }));
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CassandraService } from '../../src/cassandra/cassandra.service';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { Readiness } from '../../src/health/readiness';
+import { Readiness } from '../../src/common/readiness';
 import { tempDataDir } from './app';
 
 /** A config for a throwaway keyspace on one test node: RF 1, consistency ONE. */

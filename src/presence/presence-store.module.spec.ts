@@ -7,7 +7,7 @@ import { ConfigModule } from '../config/config.module';
 import { HeartbeatBatcher } from './heartbeat-batcher';
 import { InMemoryPresenceStore } from './in-memory-presence.store';
 import { PresenceSweeper } from './presence-sweeper';
-import { PresenceStoreModule } from './presence.module';
+import { PresenceStoreModule } from './presence-store.module';
 import { presenceOptions } from './presence.options';
 import { PresenceStore } from './presence.store';
 

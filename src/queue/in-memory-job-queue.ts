@@ -47,8 +47,8 @@ interface Lane {
  * group message is stored before its fanout job is enqueued and devices catch up through sync, and a client
  * that got no ack resends, which re-enqueues the job. Do not use this adapter where a lost job is lost work.
  */
-export class InProcessJobQueue extends JobQueue {
-  private readonly logger = new Logger(InProcessJobQueue.name);
+export class InMemoryJobQueue extends JobQueue {
+  private readonly logger = new Logger(InMemoryJobQueue.name);
   private readonly opts: ResolvedJobQueueOptions;
   private readonly lanes = new Map<QueueName, Lane>();
   private phase: 'new' | 'started' | 'stopped' = 'new';

@@ -4,7 +4,7 @@ import { liveConnections } from './live-connections';
 import { nodeIdFor, SelfUrl } from './self-url';
 
 /** Discovery without Consul (DESIGN.md section 2): the only chat node is this process itself. */
-export class SelfChatNodeRegistry extends ChatNodeRegistry {
+export class InMemoryChatNodeRegistry extends ChatNodeRegistry {
   constructor(
     private readonly self: SelfUrl,
     private readonly metrics: MetricsService,

@@ -1,16 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { PresenceStore } from '../presence/presence.store';
 import { QUEUE_NAMES } from '../queue/job-catalogue';
 import { JobQueue } from '../queue/job-queue';
 import { MetricsService } from './metrics.service';
 
-/** Gauges read from the shared stores when Prometheus scrapes: queue depths and users online. */
+/** Gauges read from the queue when Prometheus scrapes: jobs per queue and state. */
 @Injectable()
-export class OpsMetrics {
-  private readonly logger = new Logger(OpsMetrics.name);
+export class QueueMetrics {
+  private readonly logger = new Logger(QueueMetrics.name);
 
-  constructor(metrics: MetricsService, queue: JobQueue, presence: PresenceStore) {
+  constructor(metrics: MetricsService, queue: JobQueue) {
     const logger = this.logger;
     new Gauge({
       name: 'chat_queue_jobs',
@@ -25,18 +24,6 @@ export class OpsMetrics {
           }
         } catch (e) {
           logger.warn(`queue depths: ${(e as Error).message}`);
-        }
-      },
-    });
-    new Gauge({
-      name: 'chat_users_online',
-      help: 'Users online (every node; from the presence store)',
-      registers: [metrics.registry],
-      async collect() {
-        try {
-          this.set(await presence.onlineCount());
-        } catch (e) {
-          logger.warn(`online users: ${(e as Error).message}`);
         }
       },
     });

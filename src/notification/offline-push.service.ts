@@ -1,16 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TurnBatch } from '../common/turn-batch';
-import { PushDispatcher } from '../notification/push-dispatcher';
+import { AfterDelivery } from '../messaging/after-delivery';
+import type { Message } from '../messaging/message';
 import { PresenceStore } from '../presence/presence.store';
 import { RealtimeEmitter } from '../realtime/realtime-emitter';
-import type { Message } from './message';
+import { PushDispatcher } from './push-dispatcher';
 
 /**
  * Hands the recipients of a message who have no live connection to the push queue. It runs after the
  * delivery and never delays or fails the ack: a lost notification is not a lost message (sync has it).
  */
 @Injectable()
-export class OfflinePush {
+export class OfflinePush implements AfterDelivery {
   private readonly logger = new Logger(OfflinePush.name);
   /** The messages of one event-loop turn share one presence lookup. */
   private readonly pending = new TurnBatch<Pending>(
@@ -24,7 +25,7 @@ export class OfflinePush {
     private readonly realtime: RealtimeEmitter,
   ) {}
 
-  notify(userIds: readonly string[], message: Message): void {
+  delivered(userIds: readonly string[], message: Message): void {
     // A recipient with a socket on this node is online: no presence lookup (a Redis call when distributed).
     const recipients = userIds.filter((u) => u !== message.senderId && !this.realtime.connectedHere(u));
     if (!recipients.length) return;

@@ -1,0 +1,91 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative, sep } from 'node:path';
+
+/**
+ * The layers of src/, lowest first (README, "Architecture"). A folder may import only folders below it, so
+ * there is no import cycle between folders and infrastructure never reaches up into a feature. Files at the
+ * root of src/ (the composition root: app.module, entities, bootstrap, main) may import anything.
+ */
+const LAYERS: readonly (readonly string[])[] = [
+  ['contract'], // the wire types of the client contract: imported by server and client alike, imports nothing
+  ['config'],
+  ['common'],
+  ['redis'],
+  ['ids', 'database', 'cassandra', 'queue', 'realtime'],
+  ['metrics'],
+  ['discovery', 'health'],
+  ['users'],
+  ['auth'],
+  ['presence'],
+  ['friends', 'groups', 'devices'],
+  ['messaging'],
+  ['notification'],
+  ['chat-gateway', 'admin'],
+  ['testing'], // fault injection, loaded only with CHAT_TEST_HOOKS=1
+];
+/** The typed client ships to browsers and other processes: it may use the contract and nothing else. */
+const CLIENT_MAY_IMPORT = new Set(['contract']);
+
+const SRC = join(__dirname, '..', '..', 'src');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return sources(p);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? [p] : [];
+  });
+}
+
+/** The top folder of src/ that holds a file or folder, undefined for a file at the root of src/. */
+function folderOf(path: string): string | undefined {
+  const parts = relative(SRC, path).split(sep);
+  return parts.length > 1 || !existsSync(path + '.ts') ? parts[0] : undefined;
+}
+
+interface Edge {
+  from: string;
+  to: string;
+  file: string;
+}
+
+function crossFolderImports(): Edge[] {
+  const edges: Edge[] = [];
+  for (const file of sources(SRC)) {
+    const from = folderOf(file.slice(0, -'.ts'.length));
+    if (!from) continue;
+    for (const m of readFileSync(file, 'utf8').matchAll(/from\s+'(\.[^']+)'/g)) {
+      const target = normalize(join(dirname(file), m[1]));
+      const to = target.startsWith(SRC + sep) ? folderOf(target) : 'outside src/';
+      if (to !== from) edges.push({ from, to: to ?? '(root of src/)', file: relative(SRC, file) });
+    }
+  }
+  return edges;
+}
+
+const rank = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
+
+describe('layers of src/', () => {
+  const edges = crossFolderImports();
+
+  it('every folder of src/ has a layer', () => {
+    const folders = readdirSync(SRC, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
+    expect(folders.filter((f) => f !== 'client' && !rank.has(f))).toEqual([]);
+  });
+
+  it('every import between folders goes to a lower layer', () => {
+    const upward = edges
+      .filter((e) => e.from !== 'client')
+      .filter((e) => !(rank.get(e.to)! < rank.get(e.from)!))
+      .map((e) => `${e.file} (${e.from}) imports ${e.to}`);
+    expect(upward).toEqual([]);
+  });
+
+  it('the typed client imports nothing of the server', () => {
+    const leaks = edges
+      .filter((e) => e.from === 'client' && !CLIENT_MAY_IMPORT.has(e.to))
+      .map((e) => `${e.file} imports ${e.to}`);
+    expect(leaks).toEqual([]);
+  });
+});
