@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { MetricsModule } from '../metrics/metrics.module';
 import { RedisService } from '../redis/redis.service';
 import { DevicePresence } from './device-presence.service';
 import { HeartbeatBatcher } from './heartbeat-batcher';
@@ -30,6 +31,7 @@ export class PresenceStoreModule {
     return {
       module: PresenceStoreModule,
       global: true,
+      imports: [MetricsModule],
       providers: [
         { provide: PRESENCE_OPTIONS, useValue: options },
         store,
