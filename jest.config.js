@@ -18,7 +18,7 @@ const swc = (syntax) => [
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': swc('ts'),
     '^.+\\.m?js$': swc('js'),

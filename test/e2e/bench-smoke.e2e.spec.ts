@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BENCH = join(__dirname, '..', '..', 'dist', 'bench', 'main.js');
+const BENCH = join(__dirname, '..', '..', 'dist-bench', 'bench', 'main.js');
 
 interface BenchRun {
   code: number | null;
@@ -11,7 +11,7 @@ interface BenchRun {
   stderr: string;
 }
 
-/** Runs the built bench as CI would (`node dist/bench/main.js ...`). */
+/** Runs the built bench as CI would (`node dist-bench/bench/main.js ...`). */
 function bench(args: string[], timeoutMs = 60_000): Promise<BenchRun> {
   const proc = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

@@ -2,7 +2,7 @@
  * Write rate of the history adapters on this machine. One message = its channel row plus the inbox rows of
  * sender and recipient, written as the 1-on-1 send path does (both calls at once).
  *
- *   node dist/cassandra/bench-history-writes.js [--adapter cassandra|sqlite|all] [--messages 5000] [--concurrency 64]
+ *   node dist-bench/bench/history-writes.js [--adapter cassandra|sqlite|all] [--messages 5000] [--concurrency 64]
  *
  * The Cassandra run reads CASSANDRA_* from the environment (contact points required), uses a throwaway
  * keyspace and drops it afterwards. The SQLite run uses a fresh embedded store in a temp dir. Prints JSON.
@@ -16,17 +16,17 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../config/app-config';
-import { dataSourceOptions } from '../database/data-source-options';
-import { ENTITIES } from '../entities';
-import { Readiness } from '../common/readiness';
-import { SnowflakeGenerator } from '../ids/snowflake';
-import { CassandraHistoryStore } from '../messaging/history/cassandra-history.store';
-import { HistoryStore } from '../messaging/history/history.store';
-import { SqlHistoryStore } from '../messaging/history/sql-history.store';
-import { dmChannelId } from '../messaging/channel-id';
-import type { Message } from '../messaging/message';
-import { CassandraService } from './cassandra.service';
+import { loadConfig } from '../src/config/app-config';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { ENTITIES } from '../src/entities';
+import { Readiness } from '../src/common/readiness';
+import { SnowflakeGenerator } from '../src/ids/snowflake';
+import { CassandraHistoryStore } from '../src/messaging/history/cassandra-history.store';
+import { HistoryStore } from '../src/messaging/history/history.store';
+import { SqlHistoryStore } from '../src/messaging/history/sql-history.store';
+import { dmChannelId } from '../src/messaging/channel-id';
+import type { Message } from '../src/messaging/message';
+import { CassandraService } from '../src/cassandra/cassandra.service';
 
 interface Target {
   adapter: string;

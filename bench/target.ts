@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildServer, startChildServer } from './child-server';
+import { SERVER_MAIN } from './paths';
 import { BenchOptions, UsageError } from './options';
 
-const SERVER_MAIN = join(__dirname, '..', 'main.js');
 const RELAY_MAIN = join(__dirname, 'relay-server.js');
 const AGENT = join(__dirname, 'server-agent.js');
 

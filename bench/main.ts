@@ -15,8 +15,7 @@ import { idleScenario } from './scenarios/idle';
 import type { ScenarioOutcome } from './scenarios/outcome';
 import { syncScenario } from './scenarios/sync';
 import { stopAllTargets } from './target';
-
-const ROOT = join(__dirname, '..', '..');
+import { REPO_ROOT } from './paths';
 
 const SCENARIO_RUNNERS: Record<Scenario, (ctx: BenchContext) => Promise<ScenarioOutcome>> = {
   dm: dmScenario,
@@ -64,7 +63,7 @@ async function main(): Promise<number> {
   const opts = parse(argv);
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/:/g, '-').replace(/\..+$/, '');
-  const outFile = opts.out ?? join(ROOT, 'bench-results', `${opts.scenario}-${stamp}.json`);
+  const outFile = opts.out ?? join(REPO_ROOT, 'bench-results', `${opts.scenario}-${stamp}.json`);
   // The server writes its profile next to the report, so the folder must exist before the run.
   mkdirSync(dirname(outFile), { recursive: true });
   const ctx = new BenchContext(opts, outFile.replace(/\.json$/, ''));
