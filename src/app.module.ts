@@ -19,6 +19,7 @@ import { IdsModule } from './ids/ids.module';
 import { MessagingHttpModule } from './messaging/messaging-http.module';
 import { MessagingWorkerModule } from './messaging/messaging-worker.module';
 import { MessagingModule } from './messaging/messaging.module';
+import { FaultInjectionModule } from './fault-injection/fault-injection.module';
 import { PresenceRoleModule } from './presence/presence-role.module';
 import { PresenceStoreModule } from './presence/presence-store.module';
 import { DevicesHttpModule } from './devices/devices-http.module';
@@ -63,7 +64,10 @@ export class AppModule {
       MetricsModule,
       HealthModule,
       AuthModule.forRoot(config),
-      MessagingModule.forRoot(config),
+      // The e2e and fault tests' faults (CHAT_TEST_HOOKS=1) sit in front of messaging's stores, never inside them.
+      config.testHooks
+        ? FaultInjectionModule.wrapping(MessagingModule.forRoot(config))
+        : MessagingModule.forRoot(config),
       DiscoveryModule.forRoot(config, {
         capacity: config.discovery.capacity,
         ttlSeconds: config.discovery.ttlSeconds,

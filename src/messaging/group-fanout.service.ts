@@ -1,5 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
+import { Injectable } from '@nestjs/common';
 import { GroupsRepository } from '../groups/groups.repository';
 import { HistoryStore } from './history/history.store';
 import type { Message } from './message';
@@ -14,18 +13,10 @@ import { AfterDelivery } from './after-delivery';
  */
 @Injectable()
 export class GroupFanoutService {
-  /** Test hook (CHAT_TEST_HOOKS=1): a fan-out of a message starting with this stops halfway, forever. */
-  static readonly PAUSE_HOOK = 'test:pause-fanout';
-  /** Test hook: a fan-out job of a message starting with this fails all its attempts, then succeeds. */
-  static readonly FAIL_HOOK = 'test:fail-fanout';
-  private readonly failedRuns = new Map<string, number>();
-  private readonly logger = new Logger(GroupFanoutService.name);
-
   constructor(
     private readonly groups: GroupsRepository,
     private readonly history: HistoryStore,
     private readonly publisher: MessagePublisher,
-    private readonly config: AppConfig,
     private readonly afterDelivery: AfterDelivery,
   ) {}
 
@@ -34,11 +25,6 @@ export class GroupFanoutService {
     const members = (await this.groups.memberIds(message.channelId))
       .filter((m) => BigInt(m.visibleFrom) <= id)
       .map((m) => m.userId);
-    if (this.config.testHooks && message.content.startsWith(GroupFanoutService.PAUSE_HOOK)) {
-      await this.history.addToInboxes(members.slice(0, members.length >> 1), message);
-      this.logger.warn('test hook: fan-out paused halfway');
-      await new Promise(() => undefined); // until the process is killed
-    }
     await this.history.addToInboxes(members, message);
     this.publisher.publish(members, message, exceptSocketId);
     this.afterDelivery.delivered(members, message);
@@ -49,12 +35,6 @@ export class GroupFanoutService {
   async fanoutById(channelId: string, messageId: string, exceptSocketId?: string): Promise<void> {
     const message = await this.history.getMessage(channelId, messageId);
     if (!message) throw new Error(`fanout: message ${messageId} of ${channelId} is not stored (yet)`);
-    if (this.config.testHooks && message.content.startsWith(GroupFanoutService.FAIL_HOOK)) {
-      const runs = (this.failedRuns.get(messageId) ?? 0) + 1;
-      this.failedRuns.set(messageId, runs);
-      if (runs <= this.config.jobs.attempts)
-        throw new Error('test hook: fan-out fails until retried by an admin');
-    }
     await this.fanout(message, exceptSocketId);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { AppError } from '../common/app-error';
 import { IdGenerator } from '../ids/id-generator';
@@ -16,7 +16,7 @@ import { AfterDelivery } from './after-delivery';
 import type { SendMessageDto } from './messaging.dto';
 
 export interface SendTicket {
-  done: Promise<Message | undefined>;
+  done: Promise<Message>;
 }
 
 export interface SendContext {
@@ -33,11 +33,6 @@ export interface SendContext {
  */
 @Injectable()
 export class SendMessageService {
-  private readonly logger = new Logger(SendMessageService.name);
-  /** Test hook (CHAT_TEST_HOOKS=1): sends whose clientMsgId starts with this stop after the write, once. */
-  static readonly DROP_AFTER_WRITE = 'test:drop-after-write:';
-  private readonly dropped = new Set<string>();
-
   constructor(
     private readonly ids: IdGenerator,
     private readonly access: ChannelAccess,
@@ -54,8 +49,7 @@ export class SendMessageService {
   /**
    * Starts a send: resolves the channel, checks the content, takes the id and queues the first write. It
    * resolves as soon as that is done, so the next send of the same device can start and share the write's
-   * commit. `done` resolves with the message once it is durably stored and published (undefined when the
-   * test hook swallowed the ack), never before `after` (the device's previous send) has settled: acks and
+   * commit. `done` resolves with the message once it is durably stored and published, never before `after` (the device's previous send) has settled: acks and
    * deliveries keep the device's order. Rejects, or `done` rejects, with the reason the send failed.
    */
   async start(
@@ -89,13 +83,12 @@ export class SendMessageService {
     fresh: Message,
     requested: ResolvedChannel,
     bound: SendRef,
-  ): Promise<Message | undefined> {
+  ): Promise<Message> {
     const { message, channel } =
       bound.id === fresh.id
         ? { message: fresh, channel: requested }
         : await this.resend(ctx, input, bound, requested);
 
-    if (this.swallowed(ctx.userId, input.clientMsgId)) return undefined;
     if (channel.memberIds) {
       this.publisher.publish(channel.memberIds, message, ctx.socketId);
       this.afterDelivery.delivered(channel.memberIds, message);
@@ -156,15 +149,6 @@ export class SendMessageService {
     return input.to !== undefined
       ? this.access.directTo(userId, input.to)
       : this.access.forMember(userId, input.channelId!);
-  }
-
-  private swallowed(userId: string, clientMsgId: string): boolean {
-    if (!this.config.testHooks || !clientMsgId.startsWith(SendMessageService.DROP_AFTER_WRITE)) return false;
-    const key = `${userId}:${clientMsgId}`;
-    if (this.dropped.has(key)) return false;
-    this.dropped.add(key);
-    this.logger.warn('test hook: dropping delivery and ack after the write');
-    return true;
   }
 }
 

@@ -21,7 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['messaging'],
   ['notification'],
   ['chat-gateway', 'admin'],
-  ['testing'], // fault injection, loaded only with CHAT_TEST_HOOKS=1
+  ['fault-injection'], // faults for the e2e and fault tests, loaded only with CHAT_TEST_HOOKS=1
 ];
 /** The typed client ships to browsers and other processes: it may use the contract and nothing else. */
 const CLIENT_MAY_IMPORT = new Set(['contract']);

@@ -1,3 +1,4 @@
+import { FAULTS } from '../../src/fault-injection/faults';
 import { until } from '../support/wait';
 import { ChatSocket } from '../../src/client';
 import type { ChatMessage } from '../../src/client';
@@ -175,7 +176,7 @@ describe.each(e2eStacks('admin e2e', { cassandra: false }))('admin API ($name)',
     (await device(m)).on('message:new', box.push);
     const sent = await (
       await device(o)
-    ).send({ clientMsgId: 'f1', channelId: g.id, content: 'test:fail-fanout then works' });
+    ).send({ clientMsgId: 'f1', channelId: g.id, content: `${FAULTS.failFanout} then works` });
     const id = sent.ok ? sent.message.id : '';
     const failed = await until(
       () =>

@@ -1,3 +1,4 @@
+import { FANOUT_PAUSED, FAULTS } from '../../src/fault-injection/faults';
 import { ChatHttpClient } from '../../src/client';
 import { TEST_JWT_SECRET } from '../support/app';
 import { aDevice, aUser } from '../support/builders';
@@ -5,8 +6,8 @@ import { ServerProcess, spawnServer } from '../support/process';
 import { describeWith } from '../support/services';
 
 /**
- * Group fan-out survives a worker crash: the worker is SIGKILLed halfway through a fan-out job (a test hook
- * stops it after writing half the inboxes); a new worker picks the stalled job up and completes it, and
+ * Group fan-out survives a worker crash: the worker is SIGKILLed halfway through a fan-out job (an injected
+ * fault stops it after writing half the inboxes); a new worker picks the stalled job up and completes it, and
  * every member has the message exactly once.
  */
 describeWith(
@@ -38,11 +39,11 @@ describeWith(
         const ack = await socket.send({
           clientMsgId: 'c1',
           channelId: group.id,
-          content: 'test:pause-fanout survives',
+          content: `${FAULTS.pauseFanout} survives`,
         });
         expect(ack.ok).toBe(true);
         const id = ack.ok ? ack.message.id : '';
-        await doomed.waitForLine('fan-out paused halfway');
+        await doomed.waitForLine(FANOUT_PAUSED);
         await doomed.kill('SIGKILL');
         const inboxCount = async () =>
           (await Promise.all([owner, ...members].map((u) => u.http.sync()))).map(

@@ -1,3 +1,4 @@
+import { FAULTS } from '../../src/fault-injection/faults';
 import { ChatSocket } from '../../src/client';
 import type { ChatMessage } from '../../src/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
@@ -225,10 +226,13 @@ describe.each(e2eStacks('messaging e2e'))('1-on-1 messaging ($name)', ({ env }) 
   it('delivers a send interrupted between write and ack once, when the client resends', async () => {
     const [a1, b1] = await Promise.all([device(a), device(b)]);
     const inB = inboxOf(b1);
-    const clientMsgId = `test:drop-after-write:${uniqueName()}`;
-    // The first attempt is stored, then the server "dies" before publishing and acking.
+    const clientMsgId = `${FAULTS.dropAfterWrite}${uniqueName()}`;
+    // The first attempt is stored, then the server "dies" for this send before publishing and acking.
     await expect(a1.send({ clientMsgId, to: b.user.id, content: 'survives' }, 500)).rejects.toThrow();
-    const resent = ok(await a1.send({ clientMsgId, to: b.user.id, content: 'survives' }));
+    a1.close();
+    // The client reconnects and resends the unacked message with the same clientMsgId.
+    const a2 = await device(a);
+    const resent = ok(await a2.send({ clientMsgId, to: b.user.id, content: 'survives' }));
     expect((await inB.atLeast(1))[0]).toEqual(resent.message);
     const history = await b.http.history(resent.message.channelId);
     expect(history.messages.map((m) => m.id)).toEqual([resent.message.id]);
