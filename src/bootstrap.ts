@@ -9,6 +9,8 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { rawJsonProblem } from './common/json-edge';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, describeTopology } from './config/app-config';
+import { httpMetrics } from './metrics/http-metrics';
+import { MetricsService } from './metrics/metrics.service';
 
 /** Builds and starts the app for the roles in `config`; used by main.ts and by the e2e tests. */
 /** `abortOnError: false` makes a start-up failure throw instead of exiting (tests boot many apps in one process). */
@@ -26,6 +28,7 @@ export async function bootstrap(
   app
     .get(Logger)
     .log(`roles=${[...config.roles].join(',')} ${describeTopology(config.topology)}`, 'Topology');
+  app.use(httpMetrics(app.get(MetricsService)));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   // Nest's types leave `verify` out because it uses it for `rawBody: true`, which this app does not set.

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { Server } from 'socket.io';
+import { Readiness } from '../common/readiness';
 
 /** How long a stopping node waits for sends already in flight. */
 const IN_FLIGHT_WAIT_MS = 10_000;
@@ -17,6 +18,8 @@ export class ChatDrain implements BeforeApplicationShutdown {
   private idle?: () => void;
   draining = false;
 
+  constructor(private readonly readiness: Readiness) {}
+
   bind(server: Server): void {
     this.server = server;
   }
@@ -32,6 +35,7 @@ export class ChatDrain implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.server) return;
+    this.readiness.stopping(); // before the wait: no new clients are sent here while sends finish
     this.draining = true;
     if (this.inFlight > 0) {
       await Promise.race([

@@ -1,5 +1,6 @@
 import { Public } from '../common/public.decorator';
 import { Controller, Get } from '@nestjs/common';
+import { AppError } from '../common/app-error';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
@@ -22,10 +23,12 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Every store this role uses answers; 503 otherwise. */
+  /** Every store this role uses answers; 503 otherwise, and 503 from the moment the process begins to stop. */
   @Get('ready')
   @HealthCheck()
   ready() {
+    const since = this.readiness.stoppedAt;
+    if (since) throw new AppError('unavailable', `shutting down since ${since.toISOString()}`);
     return this.health.check(
       this.readiness.entries().map(
         ([name, fn]) =>

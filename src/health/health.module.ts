@@ -1,4 +1,4 @@
-import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Global, Module, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
@@ -13,7 +13,7 @@ import { Readiness } from '../common/readiness';
   providers: [Readiness],
   exports: [Readiness],
 })
-export class HealthModule implements OnModuleInit {
+export class HealthModule implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     private readonly readiness: Readiness,
     private readonly moduleRef: ModuleRef,
@@ -31,6 +31,10 @@ export class HealthModule implements OnModuleInit {
         if (!(await redis.ping())) throw new Error('redis did not answer PONG');
       });
     }
+  }
+
+  beforeApplicationShutdown(): void {
+    this.readiness.stopping();
   }
 
   private tryGet<T>(token: new (...args: never[]) => T): T | undefined {

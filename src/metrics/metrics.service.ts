@@ -1,12 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AppConfig } from '../config/app-config';
+
+/** The version of package.json, next to dist/ in a build and to src/ under the tests. */
+const BUILD_VERSION = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /** One registry per process; every role exposes it at /metrics. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly connections: Gauge;
   readonly messagesSent: Counter<'channel_type'>;
   readonly sendToAck: Histogram;
@@ -23,6 +31,19 @@ export class MetricsService {
       labelNames: ['method', 'route', 'status'],
       registers: [this.registry],
     });
+    this.httpDuration = new Histogram({
+      name: 'chat_http_request_duration_seconds',
+      help: 'Time from receiving an HTTP request to finishing its response, by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'chat_build_info',
+      help: 'Always 1; the labels say which build and Node this process runs',
+      labelNames: ['version', 'node'],
+      registers: [this.registry],
+    }).set({ version: BUILD_VERSION, node: process.version }, 1);
     this.connections = new Gauge({
       name: 'chat_socket_connections',
       help: 'Live Socket.IO connections on this node',

@@ -146,6 +146,29 @@ describe.each(e2eStacks('auth e2e'))('auth ($name)', ({ env }) => {
       expect.arrayContaining(['/api/auth/register', '/api/friends', '/api/sync']),
     );
   });
+
+  it('counts and times HTTP requests by route pattern and status, and says which build runs', async () => {
+    const u = await aUser(app.http);
+    const unknown = `/api/channels/g:${uniqueName()}/messages`;
+    for (const path of [unknown, unknown, '/no/such/page'])
+      await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${u.accessToken}` } });
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    const series = (name: string) => text.split('\n').filter((l) => l.startsWith(name));
+    expect(series('chat_http_requests_total')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/method="POST",route="\/api\/auth\/register",status="201".* [1-9]\d*$/),
+        expect.stringMatching(
+          /method="GET",route="\/api\/channels\/:channelId\/messages",status="4\d\d".* [2-9]\d*$/,
+        ),
+        expect.stringMatching(/method="GET",route="\(unmatched\)",status="404".* [1-9]\d*$/),
+      ]),
+    );
+    expect(text).not.toContain(unknown); // concrete paths never become labels
+    expect(series('chat_http_request_duration_seconds_count')).toEqual(
+      expect.arrayContaining([expect.stringContaining('route="/api/auth/register",status="201"')]),
+    );
+    expect(text).toMatch(/chat_build_info\{version="\d+\.\d+\.\d+",node="v\d+[^"]*".*\} 1/);
+  });
 });
 
 describe('auth rate limit', () => {

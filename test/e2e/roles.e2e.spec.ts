@@ -4,6 +4,8 @@ import { TEST_JWT_SECRET, tempDataDir } from '../support/app';
 import { aUser } from '../support/builders';
 import { ChatHttpClient } from '../../src/client';
 import { runServerExpectingExit, spawnServer } from '../support/process';
+import { until } from '../support/wait';
+import { FAULTS } from '../../src/fault-injection/faults';
 import { describeWith } from '../support/services';
 
 describe('start-up by role', () => {
@@ -50,6 +52,31 @@ describe('graceful shutdown of a chat node', () => {
     expect(await gone).toBe('io server disconnect');
     expect([0, 'SIGTERM']).toContain(await exit); // Nest re-raises the signal once its shutdown hooks are done
   });
+
+  it('answers not ready from the moment it begins to drain, while it still serves its sends in flight', async () => {
+    const node = await spawnServer({ DATA_DIR: tempDataDir(), CHAT_TEST_HOOKS: 'true' });
+    const http = new ChatHttpClient(node.url);
+    const [a, b] = await Promise.all([aUser(http), aUser(http)]);
+    const s = await new ChatSocket(node.url, { token: a.accessToken }).connected();
+    expect((await fetch(`${node.url}/health/ready`)).status).toBe(200);
+    // A send that never completes keeps the node draining (it waits for sends in flight), long enough to look.
+    void s
+      .send({ clientMsgId: `${FAULTS.dropAfterWrite}drain`, to: b.user.id, content: 'in flight' }, 30_000)
+      .catch(() => undefined);
+    await node.waitForLine('stops after its durable write');
+    const exit = node.kill('SIGTERM');
+    const ready = await until(
+      () => fetch(`${node.url}/health/ready`),
+      (r) => r.status !== 200,
+      5_000,
+      'not ready',
+    );
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+    expect((await fetch(`${node.url}/health/live`)).status).toBe(200);
+    s.close();
+    expect([0, 'SIGTERM']).toContain(await exit);
+  }, 40_000);
 });
 
 describe('request logs', () => {
