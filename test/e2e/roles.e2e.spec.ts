@@ -1,4 +1,5 @@
-import { watch } from 'node:fs';
+import { watch, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ChatSocket } from '../../src/client';
 import { TEST_JWT_SECRET, tempDataDir } from '../support/app';
 import { aUser } from '../support/builders';
@@ -19,6 +20,19 @@ describe('start-up by role', () => {
     const { code, stderr } = await runServerExpectingExit({ PORT: 'eighty', DATA_DIR: tempDataDir() });
     expect(code).toBe(78);
     expect(stderr).toContain('PORT');
+  });
+
+  it('reads .env from the working directory, where the environment wins', async () => {
+    const dir = tempDataDir();
+    writeFileSync(join(dir, '.env'), 'PORT=eighty\n');
+    const fromFile = await runServerExpectingExit({ DATA_DIR: dir }, dir);
+    expect(fromFile.code).toBe(78);
+    expect(fromFile.stderr).toContain('PORT');
+    // PORT from the environment beats the file's; what stops it now is the worker role without REDIS_URL.
+    const overridden = await runServerExpectingExit({ DATA_DIR: dir, PORT: '0', ROLES: 'worker' }, dir);
+    expect(overridden.code).toBe(78);
+    expect(overridden.stderr).toContain('REDIS_URL');
+    expect(overridden.stderr).not.toContain('PORT');
   });
 
   it('runs everything in one process with no configuration, and keeps users and tokens across a restart', async () => {

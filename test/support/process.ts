@@ -94,8 +94,10 @@ export function spawnServer(
 /** Runs the built server expecting it to refuse to start; resolves with its exit code and stderr. */
 export function runServerExpectingExit(
   env: Record<string, string>,
+  cwd?: string,
 ): Promise<{ code: number | null; stderr: string }> {
   const proc = spawn(process.execPath, [MAIN], {
+    cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
