@@ -1,5 +1,6 @@
+import type Consul from 'consul';
 import { ChatNode, ChatNodeRegistration, ChatNodeRegistry } from './chat-node-registry';
-import { ConsulError, ConsulHttpClient } from './consul-http.client';
+import { consulCall, ConsulError } from './consul-client';
 import type { DiscoveryOptions } from './discovery.options';
 
 /** The fields of a `GET /v1/health/service/:service` entry that we read. */
@@ -10,16 +11,14 @@ interface HealthEntry {
 
 type ConsulRegistryOptions = Pick<
   DiscoveryOptions,
-  'serviceName' | 'ttlSeconds' | 'deregisterCriticalAfter' | 'capacity'
+  'serviceName' | 'ttlSeconds' | 'deregisterCriticalAfter' | 'capacity' | 'requestTimeoutMs'
 >;
-
-const enc = encodeURIComponent;
 
 /**
  * Chat-node discovery on the Consul agent HTTP API: the node is service `chat` with a TTL check.
  *
- * Two channels, on purpose. The TTL is passed with `PUT /v1/agent/check/update/:check_id` every few seconds,
- * its Output carrying the connection count for operators. But the agent sends a check whose status did not
+ * Two channels, on purpose. The TTL is passed (`PUT /v1/agent/check/pass/:check_id`) every few seconds, its
+ * note (the check's Output) carrying the connection count for operators. But the agent sends a check whose status did not
  * change to the servers only every `check_update_interval` (5 min by default), so Output is no use for
  * picking. The count the pick reads is the service's Meta, which only a re-registration changes and which
  * the agent syncs at once; we re-register only when the count differs from the one Consul has.
@@ -30,7 +29,7 @@ export class ConsulChatNodeRegistry extends ChatNodeRegistry {
   private published: number | undefined;
 
   constructor(
-    private readonly consul: ConsulHttpClient,
+    private readonly consul: Consul,
     private readonly options: ConsulRegistryOptions,
   ) {
     super();
@@ -47,10 +46,12 @@ export class ConsulChatNodeRegistry extends ChatNodeRegistry {
     if (!node) throw new Error('discovery: pass() before register()');
     if (this.published !== connections) await this.putService(node, connections);
     try {
-      await this.consul.put(`/v1/agent/check/update/${enc(checkId(node.id))}`, {
-        Status: 'passing',
-        Output: `connections=${connections} capacity=${node.capacity}`,
-      });
+      await this.call('PUT /v1/agent/check/pass', () =>
+        this.consul.agent.check.pass({
+          id: checkId(node.id),
+          note: `connections=${connections} capacity=${node.capacity}`,
+        }),
+      );
     } catch (e) {
       // The agent may have lost the service (restarted without its state, or reaped it): the next pass
       // registers it again, which is idempotent if it had not.
@@ -65,16 +66,18 @@ export class ConsulChatNodeRegistry extends ChatNodeRegistry {
     this.node = undefined;
     this.published = undefined;
     try {
-      await this.consul.put(`/v1/agent/service/deregister/${enc(node.id)}`);
+      await this.call('PUT /v1/agent/service/deregister', () =>
+        this.consul.agent.service.deregister(node.id),
+      );
     } catch (e) {
       if (!(e instanceof ConsulError && e.status === 404)) throw e; // already gone
     }
   }
 
   async healthyNodes(): Promise<ChatNode[]> {
-    const entries = await this.consul.get<HealthEntry[] | null>(
-      `/v1/health/service/${enc(this.options.serviceName)}?passing=true`,
-    );
+    const entries = (await this.call('GET /v1/health/service', () =>
+      this.consul.health.service({ service: this.options.serviceName, passing: true }),
+    )) as HealthEntry[] | null;
     return (entries ?? []).flatMap((e) => {
       const node = this.toNode(e);
       return node ? [node] : [];
@@ -83,23 +86,30 @@ export class ConsulChatNodeRegistry extends ChatNodeRegistry {
 
   private async putService(node: ChatNodeRegistration, connections: number): Promise<void> {
     const url = new URL(node.url);
-    await this.consul.put('/v1/agent/service/register', {
-      ID: node.id,
-      Name: this.options.serviceName,
-      // Address and Port serve Consul's DNS interface; clients get Meta.url, which keeps scheme and path.
-      Address: url.hostname.replace(/^\[|\]$/g, ''),
-      Port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
-      Meta: { url: node.url, connections: String(connections), capacity: String(node.capacity) },
-      Check: {
-        CheckID: checkId(node.id),
-        Name: 'chat node alive',
-        Notes: 'TTL check passed by the chat node itself every few seconds',
-        TTL: `${this.options.ttlSeconds}s`,
-        Status: 'passing',
-        DeregisterCriticalServiceAfter: this.options.deregisterCriticalAfter,
-      },
-    });
+    await this.call('PUT /v1/agent/service/register', () =>
+      this.consul.agent.service.register({
+        id: node.id,
+        name: this.options.serviceName,
+        // Address and Port serve Consul's DNS interface; clients get Meta.url, which keeps scheme and path.
+        address: url.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+        meta: { url: node.url, connections: String(connections), capacity: String(node.capacity) },
+        check: {
+          checkid: checkId(node.id),
+          name: 'chat node alive',
+          notes: 'TTL check passed by the chat node itself every few seconds',
+          ttl: `${this.options.ttlSeconds}s`,
+          status: 'passing',
+          deregistercriticalserviceafter: this.options.deregisterCriticalAfter,
+          timeout: '0s', // the typings require it; only active (HTTP, TCP) checks use it, and the client drops it
+        },
+      }),
+    );
     this.published = connections;
+  }
+
+  private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return consulCall(what, this.options.requestTimeoutMs, fn);
   }
 
   private toNode(entry: HealthEntry): ChatNode | undefined {

@@ -4,7 +4,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ChatNodeRegistry } from './chat-node-registry';
 import { ChatNodeSelector } from './chat-node-selector.service';
 import { ConsulChatNodeRegistry } from './consul-chat-node.registry';
-import { ConsulHttpClient } from './consul-http.client';
+import { consulClient } from './consul-client';
 import { DISCOVERY_OPTIONS, DiscoveryOptions, discoveryOptions } from './discovery.options';
 import { InMemoryChatNodeRegistry } from './in-memory-chat-node.registry';
 import { SelfUrl } from './self-url';
@@ -27,7 +27,7 @@ export class DiscoveryModule {
             provide: ChatNodeRegistry,
             useFactory: () =>
               new ConsulChatNodeRegistry(
-                new ConsulHttpClient({
+                consulClient({
                   url: consulUrl,
                   token: config.consulToken,
                   timeoutMs: options.requestTimeoutMs,

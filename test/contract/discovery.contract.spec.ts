@@ -7,7 +7,7 @@ import { ConfigModule } from '../../src/config/config.module';
 import { ChatNodeRegistration } from '../../src/discovery/chat-node-registry';
 import { ChatNodeSelector } from '../../src/discovery/chat-node-selector.service';
 import { ConsulChatNodeRegistry } from '../../src/discovery/consul-chat-node.registry';
-import { ConsulError, ConsulHttpClient } from '../../src/discovery/consul-http.client';
+import { consulClient, ConsulError } from '../../src/discovery/consul-client';
 import { DiscoveryHttpModule } from '../../src/discovery/discovery-http.module';
 import { DiscoveryRegistrationModule } from '../../src/discovery/discovery-registration.module';
 import { DiscoveryModule } from '../../src/discovery/discovery.module';
@@ -26,12 +26,10 @@ import { ConsulStandIn, StandInCheck, StandInService, startConsulStandIn } from 
 const TTL_SECONDS = 1;
 
 function registryFor(standIn: ConsulStandIn, client: { token?: string; timeoutMs?: number } = {}) {
-  const http = new ConsulHttpClient({
-    url: standIn.url,
-    token: client.token,
-    timeoutMs: client.timeoutMs ?? 1000,
-  });
-  return new ConsulChatNodeRegistry(http, {
+  const timeoutMs = client.timeoutMs ?? 1000;
+  const consul = consulClient({ url: standIn.url, token: client.token, timeoutMs });
+  return new ConsulChatNodeRegistry(consul, {
+    requestTimeoutMs: timeoutMs,
     serviceName: 'chat',
     ttlSeconds: TTL_SECONDS,
     deregisterCriticalAfter: '1m',
@@ -100,8 +98,7 @@ describe('chat-node discovery contract: Consul adapter against the Consul stand-
     expect(standIn.requests).toContainEqual(
       expect.objectContaining({
         method: 'PUT',
-        path: `/v1/agent/check/update/${encodeURIComponent(`service:${node.id}`)}`,
-        body: { Status: 'passing', Output: 'connections=3 capacity=100' },
+        path: `/v1/agent/check/pass/${encodeURIComponent(`service:${node.id}`)}?note=${encodeURIComponent('connections=3 capacity=100')}`,
       }),
     );
     expect(await registry.healthyNodes()).toEqual([{ ...node, connections: 3 }]);
