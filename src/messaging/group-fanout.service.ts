@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import type { FanoutJob } from '../queue/job-catalogue';
 import { GroupsRepository } from '../groups/groups.repository';
 import { HistoryStore } from './history/history.store';
 import type { Message } from './message';
@@ -29,7 +30,7 @@ export class GroupFanoutService {
     private readonly afterDelivery: AfterDelivery,
   ) {}
 
-  async fanout(message: Message, exceptSocketId?: string): Promise<string[]> {
+  async fanout(message: Message, exceptSocketId?: string, correlationId?: string): Promise<string[]> {
     const id = BigInt(message.id);
     const members = (await this.groups.memberIds(message.channelId))
       .filter((m) => BigInt(m.visibleFrom) <= id)
@@ -41,12 +42,13 @@ export class GroupFanoutService {
     }
     await this.history.addToInboxes(members, message);
     this.publisher.publish(members, message, exceptSocketId);
-    this.afterDelivery.delivered(members, message);
+    this.afterDelivery.delivered(members, message, correlationId);
     return members;
   }
 
   /** The processor's entry: loads the stored message by id (jobs carry ids, not messages). */
-  async fanoutById(channelId: string, messageId: string, exceptSocketId?: string): Promise<void> {
+  async fanoutById(job: FanoutJob): Promise<void> {
+    const { channelId, messageId } = job;
     const message = await this.history.getMessage(channelId, messageId);
     if (!message) throw new Error(`fanout: message ${messageId} of ${channelId} is not stored (yet)`);
     if (this.config.testHooks && message.content.startsWith(GroupFanoutService.FAIL_HOOK)) {
@@ -55,6 +57,6 @@ export class GroupFanoutService {
       if (runs <= this.config.jobs.attempts)
         throw new Error('test hook: fan-out fails until retried by an admin');
     }
-    await this.fanout(message, exceptSocketId);
+    await this.fanout(message, job.exceptSocketId, job.correlationId);
   }
 }
