@@ -34,6 +34,7 @@ export class ChatSocket {
   }
 
   on<E extends keyof ServerEvents>(event: E, fn: ServerEvents[E]): this {
+    // socket.io-client's listener type cannot be resolved for a generic event name; ServerEvents[E] is it.
     this.socket.on(event, fn as never);
     return this;
   }
