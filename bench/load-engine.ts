@@ -5,6 +5,10 @@ import { BenchContent, messageKey, nowMs, senderOfKey } from './bench-content';
 import { encodeHistogram, newHistogram } from './histograms';
 import type { LoadPlan, LoadResult, Progress } from './protocol';
 
+/** A send's ack, or the driver's own verdict when none came in time. */
+type SendOutcome =
+  AckResult<{ message: ChatMessage }> | { ok: false; error: { code: 'ack_timeout'; message: string } };
+
 interface Pending {
   sentAt: number;
   remaining: number;
@@ -179,7 +183,7 @@ export class LoadEngine {
     this.sent++;
     this.inflight++;
     const content = this.content.make(sentAt, key);
-    let ack: AckResult<{ message: ChatMessage }>;
+    let ack: SendOutcome;
     try {
       ack = await this.sockets[sender.socket].send(
         { clientMsgId: key, to: sender.to, channelId: sender.channelId, content },
@@ -192,7 +196,7 @@ export class LoadEngine {
     return this.onAck(key, p, ack);
   }
 
-  private onAck(key: string, p: Pending, ack: AckResult<{ message: ChatMessage }>): boolean {
+  private onAck(key: string, p: Pending, ack: SendOutcome): boolean {
     if (!ack.ok) {
       this.errors[ack.error.code] = (this.errors[ack.error.code] ?? 0) + 1;
       p.failed = true;

@@ -24,7 +24,7 @@ export class AccessTokens {
     return this.jwt.sign(claims);
   }
 
-  /** For the chat gateway's handshake: the same checks as HTTP, any failure is `unauthorized`. */
+  /** For the Socket.IO handshake (AccessAuthenticator): the same checks as HTTP, any failure is `unauthorized`. */
   verify(token: unknown): AuthUser {
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) throw AppError.unauthorized();
     try {

@@ -1,6 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
 import { PublicUserDto } from '../users/user.dto';
+import type { Assert, SameType } from '../common/same-type';
+import type {
+  ChangePasswordRequest,
+  LoginRequest,
+  RefreshRequest,
+  RegisterRequest,
+  Session,
+  Tokens,
+} from '../contract';
 
 export class RegisterDto {
   @ApiProperty({ example: 'alice', description: '3 to 32 characters of a-z 0-9 _ . - (stored lower-case)' })
@@ -48,3 +57,10 @@ export class TokensDto {
 export class SessionDto extends TokensDto {
   @ApiProperty({ type: PublicUserDto }) user!: PublicUserDto;
 }
+
+export type RegisterDtoIsTheContract = Assert<SameType<RegisterDto, RegisterRequest>>;
+export type LoginDtoIsTheContract = Assert<SameType<LoginDto, LoginRequest>>;
+export type RefreshDtoIsTheContract = Assert<SameType<RefreshDto, RefreshRequest>>;
+export type ChangePasswordDtoIsTheContract = Assert<SameType<ChangePasswordDto, ChangePasswordRequest>>;
+export type TokensDtoIsTheContract = Assert<SameType<TokensDto, Tokens>>;
+export type SessionDtoIsTheContract = Assert<SameType<SessionDto, Session>>;

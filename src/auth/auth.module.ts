@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { redisOrEmbedded } from '../redis/redis-or-embedded';
 import { UsersModule } from '../users/users.module';
+import { AccessAuthenticator } from './access-authenticator';
 import { AccessTokens } from './access-token';
 import { AuthService } from './auth.service';
 import { InMemoryLoginThrottle, LoginThrottle, RedisLoginThrottle } from './login-throttle';
@@ -12,7 +13,10 @@ import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { RefreshTokens } from './refresh-tokens';
 
-/** Tokens and credentials; no transport. The api role adds AuthHttpModule, the chat role uses AccessTokens. */
+/**
+ * Tokens and credentials; no transport. The api role adds AuthHttpModule; both it and the chat role's
+ * handshake admit a bearer through AccessAuthenticator.
+ */
 @Module({})
 export class AuthModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -35,6 +39,7 @@ export class AuthModule {
       ],
       providers: [
         AccessTokens,
+        AccessAuthenticator,
         PasswordHasher,
         RefreshTokenRepository,
         RefreshTokens,
@@ -47,7 +52,7 @@ export class AuthModule {
           (c, redis) => new RedisLoginThrottle(c, redis),
         ),
       ],
-      exports: [AccessTokens, RefreshTokens, AuthService],
+      exports: [AccessTokens, AccessAuthenticator, RefreshTokens, AuthService],
     };
   }
 }

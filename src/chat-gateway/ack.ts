@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { AppError, ErrorBody } from '../common/app-error';
+import { AppError } from '../common/app-error';
 import { dependencies } from '../common/dependency-state';
-
-export type Ack<T extends object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+import type { AckResult, ErrorBody } from '../contract';
 
 const logger = new Logger('ChatGateway');
 const UNAVAILABLE: ErrorBody = {
@@ -15,7 +14,7 @@ export async function toAck<T extends object>(
   event: string,
   fn: () => Promise<T>,
   onError?: (code: string) => void,
-): Promise<Ack<T>> {
+): Promise<AckResult<T>> {
   try {
     return { ok: true, ...(await fn()) };
   } catch (e) {
@@ -27,12 +26,12 @@ export async function toAck<T extends object>(
 
 /**
  * The contract's error ack for a failure: an AppError as it is, a store outage as `unavailable` (logged once
- * per outage by the tracker), anything else as `internal` (and logged).
+ * per outage by the tracker), anything else as `internal` (and logged, with the event's correlation id).
  */
-export function errorAck(event: string, e: unknown): { ok: false; error: ErrorBody } {
+export function errorAck(event: string, e: unknown, correlationId?: string): { ok: false; error: ErrorBody } {
   if (e instanceof AppError) return { ok: false, error: { code: e.code, message: e.message } };
   if (dependencies.report(e)) return { ok: false, error: UNAVAILABLE };
-  logger.error({ err: e, event }, 'socket event failed');
+  logger.error({ err: e, event, correlationId }, 'socket event failed');
   return { ok: false, error: { code: 'internal', message: 'internal error' } };
 }
 

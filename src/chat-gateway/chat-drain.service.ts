@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import type { Server } from 'socket.io';
 import { Readiness } from '../common/readiness';
+import type { ChatServer } from '../realtime/socket-server.emitter';
 
 /** How long a stopping node waits for sends already in flight. */
 const IN_FLIGHT_WAIT_MS = 10_000;
@@ -13,14 +13,14 @@ const IN_FLIGHT_WAIT_MS = 10_000;
 @Injectable()
 export class ChatDrain implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ChatDrain.name);
-  private server?: Server;
+  private server?: ChatServer;
   private inFlight = 0;
   private idle?: () => void;
   draining = false;
 
   constructor(private readonly readiness: Readiness) {}
 
-  bind(server: Server): void {
+  bind(server: ChatServer): void {
     this.server = server;
   }
 

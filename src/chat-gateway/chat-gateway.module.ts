@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FriendsModule } from '../friends/friends.module';
 import { PresenceModule } from '../presence/presence.module';
-import { UsersModule } from '../users/users.module';
 import { ChatDrain } from './chat-drain.service';
 import { ChatGateway } from './chat.gateway';
 import { redisOrEmbedded } from '../redis/redis-or-embedded';
@@ -10,7 +9,7 @@ import { InMemorySocketQuota, RedisSocketQuota, SocketQuota } from './socket-quo
 
 /** The chat role: the Socket.IO gateway. The send path itself lives in MessagingModule. */
 @Module({
-  imports: [UsersModule, FriendsModule, PresenceModule],
+  imports: [FriendsModule, PresenceModule],
   providers: [
     ChatGateway,
     ChatDrain,

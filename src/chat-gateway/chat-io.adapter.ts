@@ -5,12 +5,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { MAX_CONTENT_CHARS } from '../messaging/message';
-import { SOCKET_IO_REDIS_KEY } from '../realtime/redis-emitter.emitter';
+import { SOCKET_IO_REDIS_KEY } from '../realtime/remote-sockets.emitter';
+import type { ChatServer } from '../realtime/socket-server.emitter';
 import { RedisService } from '../redis/redis.service';
 import { PubSubLinkWatch } from './pubsub-link-watch';
-
-/** Server event: live events may have been lost; sync from your cursor now (DESIGN.md section 6). */
-export const SYNC_REQUIRED = 'sync:required';
 
 /**
  * The largest legal frame: 100,000 characters, each at worst 6 bytes once JSON-escaped (`\u001f`), plus the
@@ -60,7 +58,9 @@ export class ChatIoAdapter extends IoAdapter {
       const [pub, sub] = [redis.duplicate(), redis.duplicate()];
       server.adapter(createAdapter(pub, sub, { key: SOCKET_IO_REDIS_KEY }));
       // Events published while a link was down never reach this node's sockets: they catch up by sync.
-      new PubSubLinkWatch({ pub, sub }, () => server.local.emit(SYNC_REQUIRED, {}));
+      // Live events may have been lost: the clients sync from their cursors (DESIGN.md section 6).
+      const typed = server as ChatServer;
+      new PubSubLinkWatch({ pub, sub }, () => typed.local.emit('sync:required', {}));
       this.log.log('Socket.IO uses the Redis adapter');
     }
     return server;

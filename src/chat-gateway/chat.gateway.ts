@@ -7,12 +7,11 @@ import {
 } from '@nestjs/websockets';
 import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'socket.io';
-import { AccessTokens } from '../auth/access-token';
+import { AccessAuthenticator } from '../auth/access-authenticator';
 import type { AuthUser } from '../common/auth-user';
-import { RefreshTokens } from '../auth/refresh-tokens';
 import { AppError } from '../common/app-error';
 import { validatePayload } from '../common/validation';
-import type { Message } from '../messaging/message';
+import type { AckOf, ClientEventName, ClientEvents, HandshakeAuth, ServerEvents } from '../contract';
 import { parseSendMessage, SendMessageDto, SyncQuery } from '../messaging/messaging.dto';
 import { ReadMessagesService } from '../messaging/read-messages.service';
 import { SendMessageService } from '../messaging/send-message.service';
@@ -22,26 +21,25 @@ import { DevicePresence } from '../presence/device-presence.service';
 import { PresenceNotifier } from '../presence/presence-notifier';
 import { presenceRoom, sessionRoom, userRoom } from '../realtime/realtime-emitter';
 import { SocketServerEmitter } from '../realtime/socket-server.emitter';
-import { UsersRepository } from '../users/users.repository';
-import { Ack, errorAck, handshakeError, toAck } from './ack';
+import { errorAck, handshakeError, toAck } from './ack';
 import { ChatDrain } from './chat-drain.service';
+import { SendOrder } from './send-order';
 import { SendRateLimiter } from './send-rate-limiter';
 import { SOCKET_LEASE_RENEW_MS, SocketQuota, SocketRef } from './socket-quota';
 
-interface SocketData {
+/** What the handshake established about a connection, kept for its life. */
+interface ConnectionData {
   user: AuthUser;
   deviceId: string;
   /** Read during the handshake so the presence rooms are joined before the first event; emptied then. */
   friendIds: readonly string[];
-  /** Where the next send of this socket may start (see onSend). */
-  sendChain: Promise<unknown>;
-  /** The ack of the socket's latest send: the next ack waits for it. */
-  lastAck: Promise<unknown>;
+  /** The order of this device's sends (see onSend). */
+  sends: SendOrder;
 }
-type SendAck = Ack<{ message: Message }>;
-type ChatSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+/** The server's end of one client's Socket.IO connection, typed by the client contract. */
+type GatewaySocket = Socket<ClientEvents, ServerEvents, Record<string, never>, ConnectionData>;
+type GatewayServer = Server<ClientEvents, ServerEvents, Record<string, never>, ConnectionData>;
 
-const SETTLED: Promise<unknown> = Promise.resolve();
 const NONE: readonly string[] = [];
 const NO_AUTH = Object.freeze({});
 const DEVICE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -53,8 +51,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private leaseRenewal?: NodeJS.Timeout;
 
   constructor(
-    private readonly tokens: AccessTokens,
-    private readonly users: UsersRepository,
+    private readonly authenticator: AccessAuthenticator,
     private readonly sender: SendMessageService,
     private readonly reader: ReadMessagesService,
     private readonly limiter: SendRateLimiter,
@@ -64,11 +61,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly presence: DevicePresence,
     private readonly presenceNotifier: PresenceNotifier,
     private readonly drain: ChatDrain,
-    private readonly sessions: RefreshTokens,
     private readonly quota: SocketQuota,
   ) {}
 
-  afterInit(server: Server): void {
+  afterInit(server: GatewayServer): void {
     this.emitter.bind(server);
     this.drain.bind(server);
     // Online is announced where the device connects (or comes back after a sweep): here.
@@ -79,7 +75,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
     server.use((socket, next) => {
       if (this.drain.draining) return next(new Error('unavailable'));
-      this.authenticate(socket as ChatSocket)
+      this.authenticate(socket)
         .then(() => next())
         .catch((e: unknown) => next(handshakeError(e)));
     });
@@ -91,29 +87,23 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     clearInterval(this.leaseRenewal);
   }
 
-  private renewLeases(server: Server): void {
+  private renewLeases(server: GatewayServer): void {
     const refs: SocketRef[] = [];
-    for (const socket of (server.of('/').sockets as Map<string, ChatSocket>).values())
+    for (const socket of server.of('/').sockets.values())
       if (socket.data.user) refs.push({ userId: socket.data.user.id, socketId: socket.id });
     this.quota.renew(refs).catch((e: Error) => this.logger.warn(`socket lease renewal: ${e.message}`));
   }
 
-  private async authenticate(socket: ChatSocket): Promise<void> {
-    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; deviceId?: unknown };
-    const user = this.tokens.verify(auth.token);
-    const [record, live] = await Promise.all([
-      this.users.findById(user.id),
-      user.sid === undefined ? true : this.sessions.isLive(user.sid),
-    ]);
-    if (!record) throw AppError.unauthorized();
-    if (record.banned) throw AppError.forbidden();
-    if (!live) throw AppError.unauthorized();
+  private async authenticate(socket: GatewaySocket): Promise<void> {
+    // As the client sent it: any value may be in any field.
+    const auth = (socket.handshake.auth ?? {}) as { [K in keyof HandshakeAuth]?: unknown };
+    const user = await this.authenticator.authenticate(auth.token);
     const deviceId =
       typeof auth.deviceId === 'string' && DEVICE_ID.test(auth.deviceId)
         ? auth.deviceId
         : `anon-${randomUUID()}`;
     const friendIds = await this.friends.friendIds(user.id);
-    socket.data = { user, deviceId, friendIds, sendChain: SETTLED, lastAck: SETTLED };
+    socket.data = { user, deviceId, friendIds, sends: new SendOrder() };
     // The bearer token is not needed once verified: do not keep it for the life of the connection
     // (the device id is in socket.data).
     socket.handshake.auth = NO_AUTH;
@@ -122,7 +112,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       throw new AppError('rate_limited', 'too many open sockets for this user');
   }
 
-  async handleConnection(socket: ChatSocket): Promise<void> {
+  async handleConnection(socket: GatewaySocket): Promise<void> {
     const { user, friendIds } = socket.data;
     this.listen(socket);
     // Rooms are joined before any event is handled, so a sync that follows cannot miss a live message.
@@ -138,7 +128,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       .catch((e: Error) => this.logger.warn(`presence connect: ${e.message}`));
   }
 
-  async handleDisconnect(socket: ChatSocket): Promise<void> {
+  async handleDisconnect(socket: GatewaySocket): Promise<void> {
     this.metrics.connections.dec();
     if (!socket.data.user) return;
     this.quota
@@ -155,45 +145,47 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
    * and its per-socket subscriptions about 9 KB of heap per idle connection (README, Measured). An event sent
    * without a payload gets its ack callback as the first argument.
    */
-  private listen(socket: ChatSocket): void {
+  private listen(socket: GatewaySocket): void {
     const split = (payload: unknown, ack: unknown): [unknown, unknown] =>
       typeof payload === 'function' && ack === undefined ? [undefined, payload] : [payload, ack];
-    const answer = (ack: unknown, result: Promise<object>) =>
-      void result.then((a) => typeof ack === 'function' && (ack as (a: object) => void)(a));
+    const answer = <E extends ClientEventName>(ack: unknown, result: Promise<AckOf<E>>) =>
+      void result.then((a) => typeof ack === 'function' && (ack as (a: AckOf<E>) => void)(a));
     socket.on('message:send', (payload: unknown, ack?: unknown) =>
       this.onSend(socket, ...split(payload, ack)),
     );
     socket.on('sync', (payload: unknown, ack?: unknown) => {
       const [query, callback] = split(payload, ack);
-      answer(callback, this.onSync(socket, query));
+      answer<'sync'>(callback, this.onSync(socket, query));
     });
     socket.on('presence:heartbeat', (payload: unknown, ack?: unknown) =>
-      answer(split(payload, ack)[1], this.onHeartbeat(socket)),
+      answer<'presence:heartbeat'>(split(payload, ack)[1], this.onHeartbeat(socket)),
     );
   }
 
   /**
-   * Sends of one socket start one after another (checks, id, queued write), and each is acked and delivered
-   * only after the one before it: a device's messages keep their order. Their writes overlap, so a burst
-   * from one device shares one commit instead of waiting for one fsync per message.
+   * A send is admitted on receipt, then runs in its device's order (SendOrder): the sends of one socket
+   * start one after another and are delivered and acked in order, while their writes overlap. Its
+   * correlation id follows it into the fan-out and push jobs it causes and their log lines.
    */
-  private onSend(socket: ChatSocket, payload: unknown, ack: unknown): void {
-    const reply = typeof ack === 'function' ? (ack as (answer: unknown) => void) : undefined;
+  private onSend(socket: GatewaySocket, payload: unknown, ack: unknown): void {
+    const reply = typeof ack === 'function' ? (ack as (answer: AckOf<'message:send'>) => void) : undefined;
     const received = process.hrtime.bigint();
     this.drain.begin();
-    const data = socket.data;
-    // Neither promise ever rejects: every failure becomes an error ack.
-    const previous = data.lastAck;
+    const ctx = { userId: socket.data.user.id, socketId: socket.id, correlationId: randomUUID() };
     const admitted = this.admit(socket, payload);
-    admitted.catch(() => undefined); // answered in order, by startSend
-    const ticket = data.sendChain.then(() => this.startSend(socket, admitted, previous));
-    const acked = ticket.then((t) => t.ack);
-    data.sendChain = ticket;
-    data.lastAck = acked;
+    admitted.catch(() => undefined); // answered in the device's order, below
+    // Never rejects: every failure becomes an error ack.
+    const acked = socket.data.sends
+      .run(async () => {
+        const ticket = await this.sender.start(ctx, await admitted);
+        return () => ticket.deliver();
+      })
+      .then(
+        (message) => ({ ok: true as const, message }),
+        (e: unknown) => errorAck('message:send', e, ctx.correlationId),
+      );
     void acked.then((answer) => {
       this.drain.end();
-      // The latest send has settled: let go of its promises (and the message they hold) while the socket idles.
-      if (data.lastAck === acked) data.lastAck = data.sendChain = SETTLED;
       if (answer.ok) {
         this.metrics.messagesSent.inc({ channel_type: answer.message.channelType });
         this.metrics.sendToAck.observe(Number(process.hrtime.bigint() - received) / 1e9);
@@ -208,34 +200,14 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
    * The payload check and the rate limit, on receipt rather than in the device's chain: with the limit in
    * Redis, a burst's takes go out together instead of one round trip after another.
    */
-  private async admit(socket: ChatSocket, payload: unknown): Promise<SendMessageDto> {
+  private async admit(socket: GatewaySocket, payload: unknown): Promise<SendMessageDto> {
     const input = parseSendMessage(payload);
     if (!(await this.limiter.take(socket.data.user.id)))
       throw new AppError('rate_limited', 'sending too fast; slow down');
     return input;
   }
 
-  private async startSend(
-    socket: ChatSocket,
-    admitted: Promise<SendMessageDto>,
-    after: Promise<unknown>,
-  ): Promise<{ ack: Promise<SendAck> }> {
-    const asError = (e: unknown) => errorAck('message:send', e);
-    try {
-      const input = await admitted;
-      const { done } = await this.sender.start(
-        { userId: socket.data.user.id, socketId: socket.id },
-        input,
-        after,
-      );
-      return { ack: done.then((message) => ({ ok: true as const, message }), asError) };
-    } catch (e) {
-      const answer = asError(e);
-      return { ack: after.then(() => answer) };
-    }
-  }
-
-  private async onSync(socket: ChatSocket, payload: unknown): Promise<Ack<object>> {
+  private async onSync(socket: GatewaySocket, payload: unknown): Promise<AckOf<'sync'>> {
     return toAck('sync', async () => {
       const q = validatePayload(SyncQuery, payload ?? {});
       if (q.limit !== undefined && (typeof q.limit !== 'number' || !Number.isInteger(q.limit))) {
@@ -245,7 +217,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
   }
 
-  private async onHeartbeat(socket: ChatSocket): Promise<Ack<object>> {
+  private async onHeartbeat(socket: GatewaySocket): Promise<AckOf<'presence:heartbeat'>> {
     return toAck('presence:heartbeat', async () => {
       this.presence.heartbeat(socket.data.user.id, socket.id);
       return {};

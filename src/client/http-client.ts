@@ -1,14 +1,22 @@
 import type {
+  ChangePasswordRequest,
+  ChatNode,
+  CreateGroupRequest,
   Friend,
   FriendRequest,
   Group,
   HistoryPage,
+  HistoryQuery,
+  LoginRequest,
+  PendingFriendRequests,
   PresenceUpdate,
   PublicUser,
+  RegisterRequest,
   Session,
   SyncPage,
+  SyncQuery,
   Tokens,
-} from './types';
+} from '../contract';
 
 /** A failed call: the HTTP status and the contract's error code. */
 export class ChatApiError extends Error {
@@ -32,10 +40,10 @@ export class ChatHttpClient {
     return new ChatHttpClient(this.baseUrl, token);
   }
 
-  register(body: { username: string; password: string; displayName?: string }): Promise<Session> {
+  register(body: RegisterRequest): Promise<Session> {
     return this.call('POST', '/api/auth/register', body);
   }
-  login(body: { username: string; password: string }): Promise<Session> {
+  login(body: LoginRequest): Promise<Session> {
     return this.call('POST', '/api/auth/login', body);
   }
   refresh(refreshToken: string): Promise<Tokens> {
@@ -45,7 +53,7 @@ export class ChatHttpClient {
     return this.call('POST', '/api/auth/logout', { refreshToken });
   }
   /** Changes the password; every other session of the user ends (this client's tokens keep working). */
-  changePassword(body: { currentPassword: string; newPassword: string }): Promise<void> {
+  changePassword(body: ChangePasswordRequest): Promise<void> {
     return this.call('POST', '/api/auth/password', body);
   }
   me(): Promise<PublicUser> {
@@ -57,7 +65,7 @@ export class ChatHttpClient {
   requestFriend(userId: string): Promise<FriendRequest> {
     return this.call('POST', '/api/friends/requests', { userId });
   }
-  friendRequests(): Promise<{ incoming: FriendRequest[]; outgoing: FriendRequest[] }> {
+  friendRequests(): Promise<PendingFriendRequests> {
     return this.call('GET', '/api/friends/requests');
   }
   acceptFriend(requestId: string): Promise<FriendRequest> {
@@ -69,7 +77,7 @@ export class ChatHttpClient {
   removeFriend(userId: string): Promise<void> {
     return this.call('DELETE', `/api/friends/${encodeURIComponent(userId)}`);
   }
-  createGroup(body: { name: string; memberIds: string[] }): Promise<Group> {
+  createGroup(body: CreateGroupRequest): Promise<Group> {
     return this.call('POST', '/api/groups', body);
   }
   groups(): Promise<Group[]> {
@@ -89,16 +97,16 @@ export class ChatHttpClient {
       role,
     });
   }
-  history(channelId: string, q: { before?: string; limit?: number } = {}): Promise<HistoryPage> {
+  history(channelId: string, q: HistoryQuery = {}): Promise<HistoryPage> {
     return this.call('GET', `/api/channels/${encodeURIComponent(channelId)}/messages${query(q)}`);
   }
-  sync(q: { after?: string; limit?: number } = {}): Promise<SyncPage> {
+  sync(q: SyncQuery = {}): Promise<SyncPage> {
     return this.call('GET', `/api/sync${query(q)}`);
   }
   presence(userIds: string[]): Promise<PresenceUpdate[]> {
     return this.call('GET', `/api/presence?userIds=${userIds.map(encodeURIComponent).join(',')}`);
   }
-  chatNode(): Promise<{ nodeId: string; url: string }> {
+  chatNode(): Promise<ChatNode> {
     return this.call('GET', '/api/discovery/chat-node');
   }
 
@@ -128,7 +136,7 @@ export class ChatHttpClient {
   }
 }
 
-function query(q: Record<string, string | number | undefined>): string {
+function query(q: SyncQuery | HistoryQuery): string {
   const parts = Object.entries(q)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);

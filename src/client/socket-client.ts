@@ -1,36 +1,12 @@
 import { io, Socket } from 'socket.io-client';
 import { ChangeFollower, FollowOptions } from './change-follower';
-import type { AckResult, ChatMessage, PresenceUpdate, SyncPage } from './types';
-
-export interface ServerEvents {
-  'message:new': (m: ChatMessage) => void;
-  'presence:update': (p: PresenceUpdate) => void;
-  typing: (t: { channelId: string; userId: string }) => void;
-  read: (r: { channelId: string; userId: string; messageId: string }) => void;
-  /** The node is shutting down: reconnect through GET /api/discovery/chat-node, then sync. */
-  'server:draining': (d: { reason: string; reconnect: 'discovery' }) => void;
-  /** Live events may have been lost (a pub/sub link dropped): sync from the cursor now (ChangeFollower does). */
-  'sync:required': (d: Record<string, never>) => void;
-  /** An operator's message to everyone connected. */
-  'system:announcement': (a: { text: string; at: string }) => void;
-}
-
-export interface SendInput {
-  clientMsgId: string;
-  content: string;
-  to?: string;
-  channelId?: string;
-}
+import type { AckOf, ClientEvents, HandshakeAuth, SendInput, ServerEvents, SyncQuery } from '../contract';
 
 /** The Socket.IO half of the client contract. */
 export class ChatSocket {
-  readonly socket: Socket;
+  readonly socket: Socket<ServerEvents, ClientEvents>;
 
-  constructor(
-    url: string,
-    auth: { token: string; deviceId?: string },
-    opts: { forceNew?: boolean; reconnection?: boolean } = {},
-  ) {
+  constructor(url: string, auth: HandshakeAuth, opts: { forceNew?: boolean; reconnection?: boolean } = {}) {
     this.socket = io(url, {
       path: '/socket.io',
       auth,
@@ -58,15 +34,16 @@ export class ChatSocket {
   }
 
   on<E extends keyof ServerEvents>(event: E, fn: ServerEvents[E]): this {
-    this.socket.on(event as string, fn as (...args: unknown[]) => void);
+    // socket.io-client's listener type cannot be resolved for a generic event name; ServerEvents[E] is it.
+    this.socket.on(event, fn as never);
     return this;
   }
 
-  send(input: SendInput, timeoutMs = 10_000): Promise<AckResult<{ message: ChatMessage }>> {
+  send(input: SendInput, timeoutMs = 10_000): Promise<AckOf<'message:send'>> {
     return this.socket.timeout(timeoutMs).emitWithAck('message:send', input);
   }
 
-  sync(q: { after?: string; limit?: number } = {}, timeoutMs = 10_000): Promise<AckResult<SyncPage>> {
+  sync(q: SyncQuery = {}, timeoutMs = 10_000): Promise<AckOf<'sync'>> {
     return this.socket.timeout(timeoutMs).emitWithAck('sync', q);
   }
 
@@ -75,16 +52,27 @@ export class ChatSocket {
     return new ChangeFollower(this, opts);
   }
 
-  heartbeat(timeoutMs = 10_000): Promise<AckResult<object>> {
+  heartbeat(timeoutMs = 10_000): Promise<AckOf<'presence:heartbeat'>> {
     return this.socket.timeout(timeoutMs).emitWithAck('presence:heartbeat', {});
   }
 
-  /** Emits any event with any payload (tests use it for malformed input). */
+  /** Emits any event with any payload and waits for its ack (tests use it for malformed input). */
   raw(event: string, ...args: unknown[]): Promise<unknown> {
-    return this.socket.timeout(10_000).emitWithAck(event, ...args);
+    return this.untyped()
+      .timeout(10_000)
+      .emitWithAck(event, ...args);
+  }
+
+  /** Emits any event with any payload and no ack callback (tests use it for malformed input). */
+  rawNoAck(event: string, ...args: unknown[]): void {
+    this.untyped().emit(event, ...args);
   }
 
   close(): void {
     this.socket.disconnect();
+  }
+
+  private untyped(): Socket {
+    return this.socket as unknown as Socket;
   }
 }

@@ -1,3 +1,7 @@
+import type { ErrorCode } from '../contract';
+
+export type { ErrorBody, ErrorCode } from '../contract';
+
 /** The one catalogue of error codes clients see (DESIGN.md section 7), with their HTTP status. */
 export const ERROR_STATUS = {
   bad_request: 400,
@@ -9,15 +13,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  requestId?: string;
-}
+} as const satisfies Record<ErrorCode, number>;
 
 /** A domain error with a stable code. Services throw these; transports map them. */
 export class AppError extends Error {

@@ -11,6 +11,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DEVICE_PLATFORMS, DevicePlatform } from './device.entity';
+import type { Assert, SameType } from '../common/same-type';
+import type { RegisterDeviceRequest } from '../contract';
 
 /** The same shape the Socket.IO handshake accepts as deviceId. */
 export const DEVICE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -84,3 +86,5 @@ export class VapidPublicKeyDto {
   @ApiProperty({ description: 'applicationServerKey for PushManager.subscribe (base64url)' })
   publicKey!: string;
 }
+
+export type RegisterDeviceDtoIsTheContract = Assert<SameType<RegisterDeviceDto, RegisterDeviceRequest>>;

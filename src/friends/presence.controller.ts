@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swag
 import { IsOptional, IsString, Matches } from 'class-validator';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
+import type { Assert, SameType } from '../common/same-type';
+import type { PresenceUpdate } from '../contract';
 import { FriendsService } from './friends.service';
 
 class PresenceQueryDto {
@@ -17,7 +19,7 @@ class PresenceQueryDto {
 
 class PresenceViewDto {
   @ApiProperty() userId!: string;
-  @ApiProperty({ enum: ['online', 'offline'] }) status!: string;
+  @ApiProperty({ enum: ['online', 'offline'] }) status!: PresenceUpdate['status'];
   @ApiProperty({ nullable: true, type: String }) lastActiveAt!: string | null;
 }
 
@@ -34,3 +36,5 @@ export class PresenceController {
     return this.friends.presenceOf(me.id, q.userIds ? q.userIds.split(',') : []);
   }
 }
+
+export type PresenceViewDtoIsTheContract = Assert<SameType<PresenceViewDto, PresenceUpdate>>;

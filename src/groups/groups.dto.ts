@@ -1,6 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsString, Length, MaxLength, MinLength } from 'class-validator';
 import type { Group } from './groups.repository';
+import type { Assert, SameType } from '../common/same-type';
+import type {
+  AddGroupMembersRequest,
+  CreateGroupRequest,
+  Group as GroupShape,
+  GroupMember,
+  GroupRole,
+  SetGroupRoleRequest,
+} from '../contract';
 
 export class CreateGroupDto {
   @ApiProperty({ maxLength: 100 }) @IsString() @MinLength(1) @MaxLength(100) name!: string;
@@ -27,7 +36,7 @@ export class SetRoleDto {
 
 export class GroupMemberDto {
   @ApiProperty() userId!: string;
-  @ApiProperty({ enum: ['owner', 'admin', 'member'] }) role!: string;
+  @ApiProperty({ enum: ['owner', 'admin', 'member'] }) role!: GroupRole;
 }
 
 export class GroupDto {
@@ -45,3 +54,9 @@ export class GroupDto {
     };
   }
 }
+
+export type CreateGroupDtoIsTheContract = Assert<SameType<CreateGroupDto, CreateGroupRequest>>;
+export type AddMembersDtoIsTheContract = Assert<SameType<AddMembersDto, AddGroupMembersRequest>>;
+export type SetRoleDtoIsTheContract = Assert<SameType<SetRoleDto, SetGroupRoleRequest>>;
+export type GroupMemberDtoIsTheContract = Assert<SameType<GroupMemberDto, GroupMember>>;
+export type GroupDtoIsTheContract = Assert<SameType<GroupDto, GroupShape>>;

@@ -7,5 +7,6 @@ import type { Message } from './message';
  * it never delays or fails the ack (a lost notification is not a lost message: sync has it).
  */
 export abstract class AfterDelivery {
-  abstract delivered(recipientIds: readonly string[], message: Message): void;
+  /** `correlationId` names the send that caused the delivery, for the jobs and log lines that follow. */
+  abstract delivered(recipientIds: readonly string[], message: Message, correlationId?: string): void;
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { FanoutJob } from '../queue/job-catalogue';
 import { GroupsRepository } from '../groups/groups.repository';
 import { HistoryStore } from './history/history.store';
 import type { Message } from './message';
@@ -20,21 +21,22 @@ export class GroupFanoutService {
     private readonly afterDelivery: AfterDelivery,
   ) {}
 
-  async fanout(message: Message, exceptSocketId?: string): Promise<string[]> {
+  async fanout(message: Message, exceptSocketId?: string, correlationId?: string): Promise<string[]> {
     const id = BigInt(message.id);
     const members = (await this.groups.memberIds(message.channelId))
       .filter((m) => BigInt(m.visibleFrom) <= id)
       .map((m) => m.userId);
     await this.history.addToInboxes(members, message);
     this.publisher.publish(members, message, exceptSocketId);
-    this.afterDelivery.delivered(members, message);
+    this.afterDelivery.delivered(members, message, correlationId);
     return members;
   }
 
   /** The processor's entry: loads the stored message by id (jobs carry ids, not messages). */
-  async fanoutById(channelId: string, messageId: string, exceptSocketId?: string): Promise<void> {
+  async fanoutById(job: FanoutJob): Promise<void> {
+    const { channelId, messageId } = job;
     const message = await this.history.getMessage(channelId, messageId);
     if (!message) throw new Error(`fanout: message ${messageId} of ${channelId} is not stored (yet)`);
-    await this.fanout(message, exceptSocketId);
+    await this.fanout(message, job.exceptSocketId, job.correlationId);
   }
 }

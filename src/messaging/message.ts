@@ -1,9 +1,12 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { Assert, SameType } from '../common/same-type';
+import type { ChannelType, Message } from '../contract';
 
-export type ChannelType = 'dm' | 'group';
+export type { ChannelType, Message } from '../contract';
 
-/** A message as clients see it (DESIGN.md section 6). Ids are decimal strings of 64-bit Snowflakes. */
-export class Message {
+/** The contract's Message in the OpenAPI document, where its schema keeps the name `Message`. */
+@ApiSchema({ name: 'Message' })
+export class MessageDto implements Message {
   @ApiProperty() id!: string;
   @ApiProperty() channelId!: string;
   @ApiProperty({ enum: ['dm', 'group'] }) channelType!: ChannelType;
@@ -12,6 +15,7 @@ export class Message {
   @ApiProperty() clientMsgId!: string;
   @ApiProperty({ description: 'ISO-8601' }) createdAt!: string;
 }
+export type MessageDtoIsTheContract = Assert<SameType<MessageDto, Message>>;
 
 export const MAX_CONTENT_CHARS = 100_000;
 

@@ -12,7 +12,15 @@ import {
 import { isWellFormed } from '../common/json-edge';
 import { validatePayload } from '../common/validation';
 import { isSnowflakeString } from '../ids/snowflake';
-import { Message } from './message';
+import type { Assert, SameType } from '../common/same-type';
+import type {
+  HistoryPage,
+  SendInput,
+  SyncPage,
+  SyncQuery as SyncQueryShape,
+  HistoryQuery as HistoryQueryShape,
+} from '../contract';
+import { MessageDto } from './message';
 
 @ValidatorConstraint({ name: 'messageId' })
 class IsMessageId implements ValidatorConstraintInterface {
@@ -92,13 +100,19 @@ export class HistoryQuery {
 }
 
 export class SyncPageDto {
-  @ApiProperty({ type: [Message] }) messages!: Message[];
+  @ApiProperty({ type: [MessageDto] }) messages!: MessageDto[];
   @ApiProperty({ description: 'store this and send it as `after` next time' }) cursor!: string;
   @ApiProperty() hasMore!: boolean;
 }
 
 export class HistoryPageDto {
-  @ApiProperty({ type: [Message], description: 'newest first' }) messages!: Message[];
+  @ApiProperty({ type: [MessageDto], description: 'newest first' }) messages!: MessageDto[];
   @ApiProperty({ nullable: true, type: String, description: 'pass as `before` for the next older page' })
   nextBefore!: string | null;
 }
+
+export type SendMessageDtoIsTheContract = Assert<SameType<SendMessageDto, SendInput>>;
+export type SyncQueryIsTheContract = Assert<SameType<SyncQuery, SyncQueryShape>>;
+export type HistoryQueryIsTheContract = Assert<SameType<HistoryQuery, HistoryQueryShape>>;
+export type SyncPageDtoIsTheContract = Assert<SameType<SyncPageDto, SyncPage>>;
+export type HistoryPageDtoIsTheContract = Assert<SameType<HistoryPageDto, HistoryPage>>;

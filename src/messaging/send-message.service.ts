@@ -16,12 +16,19 @@ import { AfterDelivery } from './after-delivery';
 import type { SendMessageDto } from './messaging.dto';
 
 export interface SendTicket {
-  done: Promise<Message>;
+  /**
+   * Waits for the write, delivers the message and resolves with it, or rejects with the reason the send
+   * failed. The caller keeps a device's order by calling it once the device's previous send has been
+   * delivered (src/chat-gateway/send-order.ts).
+   */
+  deliver(): Promise<Message>;
 }
 
 export interface SendContext {
   userId: string;
   socketId?: string;
+  /** Names this send in the jobs it causes (fan-out, push) and in their log lines. */
+  correlationId?: string;
 }
 
 /**
@@ -49,14 +56,9 @@ export class SendMessageService {
   /**
    * Starts a send: resolves the channel, checks the content, takes the id and queues the first write. It
    * resolves as soon as that is done, so the next send of the same device can start and share the write's
-   * commit. `done` resolves with the message once it is durably stored and published, never before `after` (the device's previous send) has settled: acks and
-   * deliveries keep the device's order. Rejects, or `done` rejects, with the reason the send failed.
+   * commit; the ticket's `deliver` finishes it. Rejects with the reason the send failed.
    */
-  async start(
-    ctx: SendContext,
-    input: SendMessageDto,
-    after: Promise<unknown> = Promise.resolve(),
-  ): Promise<SendTicket> {
+  async start(ctx: SendContext, input: SendMessageDto): Promise<SendTicket> {
     const requested = await this.resolve(ctx.userId, input);
     checkContent(input.content);
 
@@ -72,9 +74,8 @@ export class SendMessageService {
     };
     // A DM's inbox rows are written with it; a group's come from the fan-out.
     const written = this.store.claimAndStore(fresh, requested.memberIds);
-    written.catch(() => undefined); // handled below, once `after` has settled
-    const done = after.then(() => written).then((bound) => this.finish(ctx, input, fresh, requested, bound));
-    return { done };
+    written.catch(() => undefined); // answered by deliver()
+    return { deliver: () => written.then((bound) => this.finish(ctx, input, fresh, requested, bound)) };
   }
 
   private async finish(
@@ -91,9 +92,9 @@ export class SendMessageService {
 
     if (channel.memberIds) {
       this.publisher.publish(channel.memberIds, message, ctx.socketId);
-      this.afterDelivery.delivered(channel.memberIds, message);
+      this.afterDelivery.delivered(channel.memberIds, message, ctx.correlationId);
     } else {
-      await this.deliverToGroup(message, ctx.socketId);
+      await this.deliverToGroup(message, ctx);
     }
     this.rate.record();
     return message;
@@ -129,9 +130,10 @@ export class SendMessageService {
     return { message, channel };
   }
 
-  private async deliverToGroup(message: Message, exceptSocketId?: string): Promise<void> {
+  private async deliverToGroup(message: Message, ctx: SendContext): Promise<void> {
+    const { socketId: exceptSocketId, correlationId } = ctx;
     if (this.config.topology.queue === 'memory') {
-      await this.groupFanout.fanout(message, exceptSocketId);
+      await this.groupFanout.fanout(message, exceptSocketId, correlationId);
       return;
     }
     await this.fanoutQueue.enqueue({
@@ -139,6 +141,7 @@ export class SendMessageService {
       channelId: message.channelId,
       senderId: message.senderId,
       exceptSocketId,
+      correlationId,
     });
   }
 

@@ -25,19 +25,19 @@ export class OfflinePush implements AfterDelivery {
     private readonly realtime: RealtimeEmitter,
   ) {}
 
-  delivered(userIds: readonly string[], message: Message): void {
+  delivered(userIds: readonly string[], message: Message, correlationId?: string): void {
     // A recipient with a socket on this node is online: no presence lookup (a Redis call when distributed).
     const recipients = userIds.filter((u) => u !== message.senderId && !this.realtime.connectedHere(u));
     if (!recipients.length) return;
-    this.pending.add({ recipients, message });
+    this.pending.add({ recipients, message, correlationId });
   }
 
   private async run(batch: Pending[]): Promise<void> {
     const status = await this.presence.status([...new Set(batch.flatMap((p) => p.recipients))]);
     await Promise.all(
-      batch.map(({ recipients, message }) => {
+      batch.map(({ recipients, message, correlationId }) => {
         const offline = recipients.filter((u) => status.get(u)?.status !== 'online');
-        return offline.length ? this.push.notifyOffline(offline, message) : undefined;
+        return offline.length ? this.push.notifyOffline(offline, message, correlationId) : undefined;
       }),
     );
   }
@@ -46,4 +46,5 @@ export class OfflinePush implements AfterDelivery {
 interface Pending {
   recipients: string[];
   message: Message;
+  correlationId?: string;
 }

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { RealtimeEmitter } from './realtime-emitter';
-import { RedisEmitterEmitter } from './redis-emitter.emitter';
+import { RemoteSocketsEmitter } from './remote-sockets.emitter';
 import { SocketServerEmitter } from './socket-server.emitter';
 
 /** Binds RealtimeEmitter: the local Socket.IO server on chat nodes, the Redis emitter elsewhere. */
@@ -12,7 +12,7 @@ export class RealtimeModule {
     const providers: Provider[] = config.hasRole('chat')
       ? [SocketServerEmitter, { provide: RealtimeEmitter, useExisting: SocketServerEmitter }]
       : config.topology.sharedState === 'redis'
-        ? [{ provide: RealtimeEmitter, useClass: RedisEmitterEmitter }]
+        ? [{ provide: RealtimeEmitter, useClass: RemoteSocketsEmitter }]
         : [];
     return {
       module: RealtimeModule,

@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { User } from './users.repository';
+import type { Assert, SameType } from '../common/same-type';
+import type { PublicUser } from '../contract';
 
 export class PublicUserDto {
   @ApiProperty() id!: string;
@@ -20,3 +22,5 @@ export class UserSearchQuery {
   @Matches(/^[A-Za-z0-9_.-]*$/, { message: 'search may contain only a-z 0-9 _ . -' })
   search?: string;
 }
+
+export type PublicUserDtoIsTheContract = Assert<SameType<PublicUserDto, PublicUser>>;

@@ -153,7 +153,7 @@ describeWith(['postgres', 'redis', 'cassandra'], 'topology: distributed', (urls)
   it('an api-only process emits to sockets through Redis (no Socket.IO server of its own)', async () => {
     const { ports } = await bootAndRead({ ...base, ROLES: 'api' }, ['realtime', 'history', 'jobQueue']);
     expect(ports).toEqual({
-      realtime: 'RedisEmitterEmitter',
+      realtime: 'RemoteSocketsEmitter',
       history: 'SqlHistoryStore',
       jobQueue: 'BullmqJobQueue',
     });

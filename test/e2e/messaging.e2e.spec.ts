@@ -183,8 +183,8 @@ describe.each(e2eStacks('messaging e2e'))('1-on-1 messaging ($name)', ({ env }) 
     });
     expect(await a1.raw('sync', { limit: 501 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(await a1.raw('sync', 'nope')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    a1.socket.emit('message:send', { no: 'ack callback' });
-    a1.socket.emit('no-such-event', 1, 2, 3);
+    a1.rawNoAck('message:send', { no: 'ack callback' });
+    a1.rawNoAck('no-such-event', 1, 2, 3);
     expect(await a1.send({ clientMsgId: 'g', to: uniqueName(), content: 'x' })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
@@ -201,7 +201,7 @@ describe.each(e2eStacks('messaging e2e'))('1-on-1 messaging ($name)', ({ env }) 
   it('disconnects a client whose frame is past the largest legal message', async () => {
     const a1 = await device(a);
     const gone = new Promise<string>((resolve) => a1.socket.once('disconnect', resolve));
-    a1.socket.emit('message:send', { clientMsgId: 'huge', to: b.user.id, content: 'x'.repeat(700_000) });
+    a1.rawNoAck('message:send', { clientMsgId: 'huge', to: b.user.id, content: 'x'.repeat(700_000) });
     expect(await gone).toEqual(expect.any(String));
     expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
   });

@@ -1,0 +1,50 @@
+export type ChannelType = 'dm' | 'group';
+
+/**
+ * A message as clients see it (DESIGN.md section 6). Ids are decimal strings of 64-bit Snowflakes: compare
+ * them as BigInt, never as JS numbers. A DM's channel id is `dm:<lower user id>:<higher user id>`.
+ */
+export interface Message {
+  id: string;
+  channelId: string;
+  channelType: ChannelType;
+  senderId: string;
+  content: string;
+  clientMsgId: string;
+  /** ISO-8601. */
+  createdAt: string;
+}
+
+/** `message:send`: exactly one of `to` (a user id, for a DM) and `channelId`. */
+export interface SendInput {
+  /** 1 to 64 characters, unique per sender for 24 h: a resend with the same one gets the stored message. */
+  clientMsgId: string;
+  content: string;
+  to?: string;
+  channelId?: string;
+}
+
+/** `GET /api/sync` and the socket's `sync`: inbox entries after a cursor, ascending. */
+export interface SyncQuery {
+  after?: string;
+  limit?: number;
+}
+
+export interface SyncPage {
+  messages: Message[];
+  /** The highest id the page covers: send it as `after` next time. */
+  cursor: string;
+  hasMore: boolean;
+}
+
+/** `GET /api/channels/:channelId/messages`: a channel's history, newest first. */
+export interface HistoryQuery {
+  before?: string;
+  limit?: number;
+}
+
+export interface HistoryPage {
+  messages: Message[];
+  /** Pass as `before` for the next older page; null on the oldest. */
+  nextBefore: string | null;
+}

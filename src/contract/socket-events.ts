@@ -1,0 +1,48 @@
+import type { AckResult } from './errors';
+import type { Message, SendInput, SyncPage, SyncQuery } from './messages';
+import type { PresenceUpdate } from './rest';
+
+/** `io(url, {auth})`: a bad or expired token gets `connect_error` "unauthorized". */
+export interface HandshakeAuth {
+  token: string;
+  /** The client's id for this device, 1 to 128 characters of `A-Z a-z 0-9 . _ : -`. */
+  deviceId?: string;
+}
+
+/** Events a client emits, each with its payload and the ack it is answered with. */
+export interface ClientEvents {
+  'message:send': (input: SendInput, ack: (answer: AckResult<{ message: Message }>) => void) => void;
+  sync: (query: SyncQuery, ack: (answer: AckResult<SyncPage>) => void) => void;
+  'presence:heartbeat': (payload: Record<string, never>, ack: (answer: AckResult) => void) => void;
+}
+
+export type ClientEventName = keyof ClientEvents;
+/** The ack a client event is answered with. */
+export type AckOf<E extends ClientEventName> = Parameters<Parameters<ClientEvents[E]>[1]>[0];
+
+/** The node is shutting down: reconnect through `GET /api/discovery/chat-node`, then sync. */
+export interface DrainingNotice {
+  reason: string;
+  reconnect: 'discovery';
+}
+
+/** An operator's message to everyone connected. */
+export interface Announcement {
+  text: string;
+  /** ISO-8601. */
+  at: string;
+}
+
+/** Events the server emits. */
+export interface ServerEvents {
+  /** To every device of every member; the sending socket gets the message in its ack instead. */
+  'message:new': (message: Message) => void;
+  'presence:update': (update: PresenceUpdate) => void;
+  'server:draining': (notice: DrainingNotice) => void;
+  /** Live events may have been lost (a pub/sub link dropped): sync from the cursor now. */
+  'sync:required': (notice: Record<string, never>) => void;
+  'system:announcement': (announcement: Announcement) => void;
+}
+
+export type ServerEventName = keyof ServerEvents;
+export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerEvents[E]>[0];
