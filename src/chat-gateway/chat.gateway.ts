@@ -45,6 +45,13 @@ const NO_AUTH = Object.freeze({});
 const DEVICE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Thin transport: authenticate the handshake, validate each event, make one call, answer with an ack. */
+/** Every event a client may emit (the contract's ClientEvents; the type makes a missing one a compile error). */
+const CLIENT_EVENTS: Record<ClientEventName, true> = {
+  'message:send': true,
+  sync: true,
+  'presence:heartbeat': true,
+};
+
 @WebSocketGateway()
 export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger(ChatGateway.name);
@@ -160,6 +167,19 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     socket.on('presence:heartbeat', (payload: unknown, ack?: unknown) =>
       answer<'presence:heartbeat'>(split(payload, ack)[1], this.onHeartbeat(socket)),
     );
+    // An event this server does not know is answered `bad_request` when it came with an ack, not left hanging.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && Object.hasOwn(CLIENT_EVENTS, event)) return;
+      this.metrics.socketErrors.inc({ event: 'unknown', code: 'bad_request' });
+      const ack = args.at(-1);
+      if (typeof ack === 'function')
+        ack(
+          errorAck(
+            'unknown',
+            AppError.badRequest(`unknown event ${JSON.stringify(String(event).slice(0, 64))}`),
+          ),
+        );
+    });
   }
 
   /**

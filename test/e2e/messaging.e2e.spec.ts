@@ -185,6 +185,11 @@ describe.each(e2eStacks('messaging e2e'))('1-on-1 messaging ($name)', ({ env }) 
     expect(await a1.raw('sync', 'nope')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     a1.rawNoAck('message:send', { no: 'ack callback' });
     a1.rawNoAck('no-such-event', 1, 2, 3);
+    expect(await a1.raw('no-such-event', { x: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+    expect(await a1.raw('constructor')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(await a1.send({ clientMsgId: 'g', to: uniqueName(), content: 'x' })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
