@@ -61,7 +61,8 @@ export class SqliteWriter implements OnApplicationShutdown {
     this.db = (ds.driver as unknown as { databaseConnection: SqliteDb }).databaseConnection;
     const workerData: WriterData = { driver: require.resolve('better-sqlite3'), file: ds.options.database };
     this.worker = new Worker(WORKER_FILE, {
-      execArgv: WORKER_PRELOAD, // none from the process (profilers, agents) in the writer thread
+      // Not the process's own --require preloads (profilers, agents); only the .ts hook under Jest.
+      execArgv: WORKER_PRELOAD,
       workerData,
     });
     this.worker.unref();

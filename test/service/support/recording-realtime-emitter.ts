@@ -1,6 +1,6 @@
 import { RealtimeEmitter, userRoom } from '../../../src/realtime/realtime-emitter';
 
-export interface RecordedEmit {
+interface RecordedEmit {
   rooms: readonly string[];
   event: string;
   payload: unknown;
@@ -14,11 +14,10 @@ export interface RecordedEmit {
  * are in it, either their own room `user:<id>` or a room their sockets joined (a friend's presence room).
  */
 export class RecordingRealtimeEmitter extends RealtimeEmitter {
-  readonly emits: RecordedEmit[] = [];
+  private readonly emits: RecordedEmit[] = [];
   /** Rooms the sockets of a room were made to join, by that room (`user:<id>` -> `presence:<friend>`). */
   private readonly joined = new Map<string, Set<string>>();
   private readonly disconnects: { of: string; except?: string }[] = [];
-  private readonly connected = new Set<string>();
 
   emit(rooms: readonly string[], event: string, payload: unknown, exceptSocketId?: string): void {
     this.emits.push({ rooms: [...rooms], event, payload, exceptSocketId });
@@ -42,13 +41,9 @@ export class RecordingRealtimeEmitter extends RealtimeEmitter {
     this.emits.push({ rooms: ['*'], event, payload });
   }
 
-  connectedHere(userId: string): boolean {
-    return this.connected.has(userId);
-  }
-
-  /** Marks a user as having a socket on this node (what `connectedHere` answers). */
-  connect(userId: string): void {
-    this.connected.add(userId);
+  /** No socket is connected anywhere in the service tier. */
+  connectedHere(): boolean {
+    return false;
   }
 
   /** The payloads of `event` that would have reached the devices of `userId`, oldest first. */
@@ -62,12 +57,6 @@ export class RecordingRealtimeEmitter extends RealtimeEmitter {
   /** Whether every socket of `userId` was told to disconnect (a ban, a forced logout). */
   disconnected(userId: string): boolean {
     return this.disconnects.some((d) => d.of === userRoom(userId) && d.except === undefined);
-  }
-
-  /** Forgets what was recorded so far (memberships stay, as sockets stay in their rooms). */
-  clear(): void {
-    this.emits.length = 0;
-    this.disconnects.length = 0;
   }
 
   private roomsOf(userId: string): Set<string> {
