@@ -7,6 +7,7 @@ import type { Message } from '../../../src/messaging/message';
 import { ReadMessagesService } from '../../../src/messaging/read-messages.service';
 import { SendMessageService } from '../../../src/messaging/send-message.service';
 import { snowflakeTime } from '../../../src/ids/snowflake';
+import { JobQueue } from '../../../src/queue/job-queue';
 import { UsersRepository } from '../../../src/users/users.repository';
 import type { AppAccess } from './service-app';
 
@@ -93,6 +94,19 @@ export function actors(app: AppAccess) {
     await app.get(GroupsService).addMembers(by.id, group.id, [user.id]);
   };
 
+  /**
+   * Queues a fan-out of a stored group message once more, as a retried or replayed job does; the worker's
+   * processor runs it. Await its deliveries (`app.realtime.waitFor`) before asserting on them.
+   */
+  const fanOutAgain = (message: Message): Promise<void> =>
+    app
+      .get(JobQueue)
+      .add(
+        'fanout',
+        { messageId: message.id, channelId: message.channelId, senderId: message.senderId },
+        { jobId: `again:${message.id}` },
+      );
+
   /** `a` asks, `b` accepts. */
   const friends = async (a: TestUser, b: TestUser): Promise<void> => {
     const request = await app.get(FriendsService).request(a.id, b.id);
@@ -103,5 +117,5 @@ export function actors(app: AppAccess) {
   const deliveredTo = (user: TestUser): string[] =>
     app.realtime.received<Message>(user.id, 'message:new').map((m) => m.id);
 
-  return { aUser, users, aGroup, send, synced, history, addAfter, friends, deliveredTo };
+  return { aUser, users, aGroup, send, synced, history, addAfter, fanOutAgain, friends, deliveredTo };
 }

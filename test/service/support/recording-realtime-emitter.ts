@@ -18,9 +18,11 @@ export class RecordingRealtimeEmitter extends RealtimeEmitter {
   /** Rooms the sockets of a room were made to join, by that room (`user:<id>` -> `presence:<friend>`). */
   private readonly joined = new Map<string, Set<string>>();
   private readonly disconnects: { of: string; except?: string }[] = [];
+  private waiters: (() => boolean)[] = [];
 
   emit(rooms: readonly string[], event: string, payload: unknown, exceptSocketId?: string): void {
     this.emits.push({ rooms: [...rooms], event, payload, exceptSocketId });
+    this.waiters = this.waiters.filter((done) => !done());
   }
 
   join(of: string, rooms: readonly string[]): void {
@@ -52,6 +54,24 @@ export class RecordingRealtimeEmitter extends RealtimeEmitter {
     return this.emits
       .filter((e) => e.event === event && (e.rooms.includes('*') || e.rooms.some((r) => rooms.has(r))))
       .map((e) => e.payload as T);
+  }
+
+  /** Resolves with the payloads once at least `n` of `event` have reached `userId`; rejects after timeoutMs. */
+  waitFor<T>(userId: string, event: string, n: number, timeoutMs = 5000): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== check);
+        reject(new Error(`${userId} got ${this.received(userId, event).length} of ${n} ${event}`));
+      }, timeoutMs);
+      const check = (): boolean => {
+        const got = this.received<T>(userId, event);
+        if (got.length < n) return false;
+        clearTimeout(timer);
+        resolve(got);
+        return true;
+      };
+      if (!check()) this.waiters.push(check);
+    });
   }
 
   /** Whether every socket of `userId` was told to disconnect (a ban, a forced logout). */

@@ -1,4 +1,4 @@
-import { ConsoleLogger, type Type } from '@nestjs/common';
+import { type Abstract, ConsoleLogger, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { rmSync } from 'node:fs';
 import { AppModule } from '../../../src/app.module';
@@ -10,7 +10,7 @@ import { RecordingRealtimeEmitter } from './recording-realtime-emitter';
 
 export interface AppAccess {
   /** A provider of the app, as Nest built it (`app.get(GroupsService)`). */
-  get<T>(type: Type<T>): T;
+  get<T>(type: Type<T> | Abstract<T>): T;
   /** What would have reached sockets. */
   realtime: RecordingRealtimeEmitter;
 }
