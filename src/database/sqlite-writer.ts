@@ -1,8 +1,19 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
 import { TurnBatch, Waiter } from '../common/turn-batch';
+import {
+  encodeWrite,
+  FlatWrites,
+  WriteOp,
+  WriterBatch,
+  WriterData,
+  WriterReply,
+} from './sqlite-writer.protocol';
+
+export type { WriteOp } from './sqlite-writer.protocol';
 
 /** The part of better-sqlite3's API the embedded adapters read with. */
 export interface SqliteStatement {
@@ -15,102 +26,11 @@ interface SqliteDb {
 }
 
 /**
- * One write: statements run with each row of parameters, then an optional read inside the same transaction.
- * A write is atomic: when one of its statements fails, none of them is kept.
- *
- * A conditional write names its `claim` step (an upsert that changes no row when someone else holds what it
- * claims). When the claim changes a row, every step runs and the write answers `undefined`, with no read;
- * when it changes none, the steps after it are skipped and `read` answers (who holds the claim).
+ * The writer thread's file beside this one: .js from dist/, .ts from the sources (under Jest), where a
+ * preload compiles it on the fly.
  */
-export interface WriteOp {
-  steps: { sql: string; rows: unknown[][] }[];
-  claim?: number;
-  read?: { sql: string; params: unknown[] };
-}
-
-/**
- * The writer's answer for the oldest `batches` batches it was sent: one value per write, in order, and the
- * writes that failed, by index. Or `error` when the whole commit failed.
- */
-interface Reply {
-  batches: number;
-  values?: unknown[];
-  failed?: [number, string][];
-  error?: string;
-}
-
-/**
- * The writer thread: its own connection to the same file. Plain JS evaluated in the worker, so it runs the
- * same under SWC (tests) as from dist/. When it is free it takes every batch waiting on its port and commits
- * them in one transaction: the commit (and its fsync) covers everything that arrived during the last one.
- * Each write is atomic: the transaction runs without savepoints, and only if a write fails is it rolled back
- * and run again with one savepoint per write, so the failed one alone is left out.
- *
- * A batch's writes arrive as one flat array of values (see encode()): one structured clone of primitives
- * instead of a tree of small objects per write. Per write:
- *   claim step (-1: none), step count, then per step: statement id, row count, row width, the values row by
- *   row; then the read's statement id (-1: none), its parameter count and parameters.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-db.pragma('busy_timeout = 10000');
-const stmts = [];
-// Runs the write at f[at]; returns its value. The caller skips past it with next().
-const apply = (f, at) => {
-  let i = at;
-  const claim = f[i++], steps = f[i++];
-  let held = false;
-  for (let j = 0; j < steps && !held; j++) {
-    const s = stmts[f[i++]], rows = f[i++], width = f[i++];
-    for (let r = 0; r < rows; r++, i += width) {
-      const changes = s.run(f.slice(i, i + width)).changes;
-      if (j === claim && changes === 0) held = true;
-    }
-  }
-  if (claim >= 0 && !held) return undefined;
-  const i2 = skipSteps(f, at);
-  const read = f[i2], n = f[i2 + 1];
-  return read >= 0 ? stmts[read].get(f.slice(i2 + 2, i2 + 2 + n)) : undefined;
-};
-const skipSteps = (f, at) => {
-  let i = at + 1;
-  const steps = f[i++];
-  for (let j = 0; j < steps; j++) { i++; const rows = f[i++], width = f[i++]; i += rows * width; }
-  return i;
-};
-const next = (f, at) => { const i = skipSteps(f, at); return i + 2 + f[i + 1]; };
-const inSavepoint = db.transaction(apply);
-const fast = db.transaction((writes) => {
-  const values = [];
-  for (const f of writes) for (let at = 0; at < f.length; at = next(f, at)) values.push(apply(f, at));
-  return values;
-});
-const careful = db.transaction((writes) => {
-  const values = [], failed = [];
-  for (const f of writes) for (let at = 0; at < f.length; at = next(f, at)) {
-    try { values.push(inSavepoint(f, at)); }
-    catch (e) { failed.push([values.length, String((e && e.message) || e)]); values.push(undefined); }
-  }
-  return { values, failed };
-});
-parentPort.on('message', (first) => {
-  const batches = [first];
-  for (let m = receiveMessageOnPort(parentPort); m; m = receiveMessageOnPort(parentPort)) batches.push(m.message);
-  try {
-    for (const b of batches) for (const [id, sql] of b.defs) stmts[id] = db.prepare(sql);
-    const writes = batches.map((b) => b.writes);
-    let reply;
-    try { reply = { values: fast(writes) }; } catch { reply = careful(writes); }
-    parentPort.postMessage({ batches: batches.length, ...reply });
-  } catch (e) {
-    parentPort.postMessage({ batches: batches.length, error: String((e && e.message) || e) });
-  }
-});
-`;
+const WORKER_FILE = join(__dirname, `sqlite-writer.worker${extname(__filename)}`);
+const WORKER_PRELOAD = WORKER_FILE.endsWith('.ts') ? ['--require', join(__dirname, 'ts-worker-hook.js')] : [];
 
 interface Pending extends Waiter<unknown> {
   op: WriteOp;
@@ -118,7 +38,7 @@ interface Pending extends Waiter<unknown> {
 
 /**
  * Group commit for the embedded SQLite store, off the event loop. The writes of one event-loop turn go to the
- * writer thread together; the thread commits whatever has arrived each time it is free (see WORKER_SOURCE),
+ * writer thread together; the thread commits whatever has arrived each time it is free (sqlite-writer.worker.ts),
  * so one fsync (`synchronous=FULL`) covers every send that came in meanwhile. A caller's promise resolves
  * only after its commit is on disk, so an ack still means "durably stored". Reads use the main connection
  * (WAL lets them run beside the writer).
@@ -139,13 +59,14 @@ export class SqliteWriter implements OnApplicationShutdown {
   constructor(@InjectDataSource() ds: DataSource) {
     if (ds.options.type !== 'better-sqlite3') throw new Error('SqliteWriter needs the embedded SQLite store');
     this.db = (ds.driver as unknown as { databaseConnection: SqliteDb }).databaseConnection;
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      execArgv: [], // no --require preloads (profilers, agents) in the writer thread
-      workerData: { driver: require.resolve('better-sqlite3'), file: ds.options.database },
+    const workerData: WriterData = { driver: require.resolve('better-sqlite3'), file: ds.options.database };
+    this.worker = new Worker(WORKER_FILE, {
+      // Not the process's own --require preloads (profilers, agents); only the .ts hook under Jest.
+      execArgv: WORKER_PRELOAD,
+      workerData,
     });
     this.worker.unref();
-    this.worker.on('message', (reply: Reply) => this.settle(reply));
+    this.worker.on('message', (reply: WriterReply) => this.settle(reply));
     this.worker.on('error', (e) => this.failAll(e));
   }
 
@@ -177,25 +98,13 @@ export class SqliteWriter implements OnApplicationShutdown {
   private post(batch: Pending[]): void {
     if (!batch.length) return;
     this.posted.push(batch);
-    const writes: unknown[] = [];
-    for (const { op } of batch) this.encode(op, writes);
-    this.worker.postMessage({ defs: this.newDefs, writes });
+    const writes: FlatWrites = [];
+    for (const { op } of batch) encodeWrite(op, this.writerStatement, writes);
+    this.worker.postMessage({ defs: this.newDefs, writes } satisfies WriterBatch);
     this.newDefs = [];
   }
 
-  /** Appends a write to the batch's flat array, in the layout WORKER_SOURCE reads. */
-  private encode(op: WriteOp, out: unknown[]): void {
-    out.push(op.claim ?? -1, op.steps.length);
-    for (const step of op.steps) {
-      const width = step.rows.length ? step.rows[0].length : 0;
-      out.push(this.writerStatement(step.sql), step.rows.length, width);
-      for (const row of step.rows) for (let k = 0; k < width; k++) out.push(row[k]);
-    }
-    if (op.read) out.push(this.writerStatement(op.read.sql), op.read.params.length, ...op.read.params);
-    else out.push(-1, 0);
-  }
-
-  private writerStatement(sql: string): number {
+  private readonly writerStatement = (sql: string): number => {
     let id = this.writerStatements.get(sql);
     if (id === undefined) {
       id = this.writerStatements.size;
@@ -203,9 +112,9 @@ export class SqliteWriter implements OnApplicationShutdown {
       this.newDefs.push([id, sql]);
     }
     return id;
-  }
+  };
 
-  private settle(reply: Reply): void {
+  private settle(reply: WriterReply): void {
     const settled = this.posted.splice(0, reply.batches).flat();
     if (reply.error !== undefined) {
       for (const p of settled) p.reject(new Error(`sqlite commit failed: ${reply.error}`));
