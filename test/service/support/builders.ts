@@ -17,15 +17,6 @@ export interface TestUser {
   password: string;
 }
 
-/**
- * A send's ticket, in both shapes issue 16 has it: `done` (a promise) today, `deliver()` once the send order
- * moves out of the gateway. The one place that knows; keep the newer field once both have landed.
- */
-interface Ticket {
-  done?: Promise<Message | undefined>;
-  deliver?: () => Promise<Message | undefined>;
-}
-
 const PASSWORD = 'correct horse battery';
 
 const unique = (prefix: string) => `${prefix}${randomBytes(5).toString('hex')}`;
@@ -69,12 +60,10 @@ export function actors(app: AppAccess) {
     content = 'hello',
     clientMsgId = aClientMsgId(),
   ): Promise<Message> => {
-    const ticket: Ticket = await app
+    const ticket = await app
       .get(SendMessageService)
       .start({ userId: from.id }, { clientMsgId, content, ...target });
-    const message = await (ticket.deliver ? ticket.deliver() : ticket.done);
-    if (!message) throw new Error('the send was acked without a message');
-    return message;
+    return ticket.deliver();
   };
 
   /** Everything `user`'s inbox holds, as a device syncing from the start sees it. */
