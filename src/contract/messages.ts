@@ -13,6 +13,18 @@ export interface Message {
   clientMsgId: string;
   /** ISO-8601. */
   createdAt: string;
+  /** ISO-8601; set once the sender edited it (section 6b). */
+  editedAt?: string;
+  /** ISO-8601; set once deleted: `content` is then `""`, the text erased from every store. */
+  deletedAt?: string;
+  /** Absent (or empty) when none; emoji in the order first reacted, user ids in the order they reacted. */
+  reactions?: Reaction[];
+}
+
+export interface Reaction {
+  /** 1 to 32 characters, no whitespace. */
+  emoji: string;
+  userIds: string[];
 }
 
 /** `message:send`: exactly one of `to` (a user id, for a DM) and `channelId`. */

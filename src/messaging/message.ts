@@ -1,8 +1,15 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { Assert, SameType } from '../common/same-type';
-import type { ChannelType, Message } from '../contract';
+import type { ChannelType, Message, Reaction } from '../contract';
 
-export type { ChannelType, Message } from '../contract';
+export type { ChannelType, Message, Reaction } from '../contract';
+
+@ApiSchema({ name: 'Reaction' })
+export class ReactionDto implements Reaction {
+  @ApiProperty({ minLength: 1, maxLength: 32 }) emoji!: string;
+  @ApiProperty({ type: [String], description: 'in the order they reacted' }) userIds!: string[];
+}
+export type ReactionDtoIsTheContract = Assert<SameType<ReactionDto, Reaction>>;
 
 /** The contract's Message in the OpenAPI document, where its schema keeps the name `Message`. */
 @ApiSchema({ name: 'Message' })
@@ -14,6 +21,10 @@ export class MessageDto implements Message {
   @ApiProperty() content!: string;
   @ApiProperty() clientMsgId!: string;
   @ApiProperty({ description: 'ISO-8601' }) createdAt!: string;
+  @ApiProperty({ required: false, description: 'ISO-8601; set once edited' }) editedAt?: string;
+  @ApiProperty({ required: false, description: 'ISO-8601; set once deleted (content is then "")' })
+  deletedAt?: string;
+  @ApiProperty({ required: false, type: [ReactionDto] }) reactions?: ReactionDto[];
 }
 export type MessageDtoIsTheContract = Assert<SameType<MessageDto, Message>>;
 
