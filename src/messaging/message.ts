@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { AppError } from '../common/app-error';
 import type { Assert, SameType } from '../common/same-type';
 import type { ChannelType, Message, Reaction } from '../contract';
 
@@ -36,4 +37,14 @@ export function contentLength(s: string): number {
   let n = 0;
   for (const _ of s) n++;
   return n;
+}
+
+/** The content rules of a send and an edit (DESIGN.md section 7). */
+export function checkContent(content: string): void {
+  const length = contentLength(content);
+  if (length === 0) throw AppError.badRequest('content must not be empty');
+  if (length > MAX_CONTENT_CHARS)
+    throw new AppError('too_large', `content is longer than ${MAX_CONTENT_CHARS} characters`);
+  // Postgres text cannot hold U+0000 and no human text needs it: refuse it on every store alike.
+  if (content.includes('\u0000')) throw AppError.badRequest('content must not contain U+0000');
 }

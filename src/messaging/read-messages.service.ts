@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { GroupsRepository } from '../groups/groups.repository';
 import { ChannelAccess } from './channel-access';
-import { HistoryStore } from './history/history.store';
+import { ChangeEntry, HistoryStore } from './history/history.store';
 import { HistoryPageDto, SyncPageDto } from './messaging.dto';
 
 /** Reading: a device catching up on its inbox after a cursor, and a channel's history page by page. */
@@ -9,15 +10,39 @@ export class ReadMessagesService {
   constructor(
     private readonly history: HistoryStore,
     private readonly access: ChannelAccess,
+    private readonly groups: GroupsRepository,
   ) {}
 
+  /**
+   * Up to `limit` entries of the user's change log after the cursor (a change id or a message id), answered
+   * as the messages they concern: each at most once, in its current state, in the order of its latest change
+   * on the page. Changes of a group the user is no longer in are left out (a removed member stops getting
+   * its changes at removal); the cursor still moves past them.
+   */
   async sync(userId: string, after: string | undefined, limit = 100): Promise<SyncPageDto> {
-    const rows = await this.history.inboxAfter(userId, after, limit + 1);
-    const messages = rows.slice(0, limit);
+    const entries = await this.history.changesAfter(userId, after, limit + 1);
+    const page = entries.slice(0, limit);
+    const latest = new Map<string, ChangeEntry>();
+    for (const e of page) {
+      const key = `${e.channelId}/${e.messageId}`;
+      latest.delete(key); // re-inserted: the map's order is the order of each message's latest change
+      latest.set(key, e);
+    }
+    let wanted = [...latest.values()];
+    if (wanted.some((e) => e.channelType === 'group')) {
+      const mine = new Set(await this.groups.groupIdsOf(userId));
+      wanted = wanted.filter((e) => e.channelType !== 'group' || mine.has(e.channelId));
+    }
+    const found = await this.history.getMessages(
+      wanted.map((e) => ({ channelId: e.channelId, id: e.messageId })),
+    );
+    const byKey = new Map(found.map((m) => [`${m.channelId}/${m.id}`, m]));
+    const messages = wanted.flatMap((e) => byKey.get(`${e.channelId}/${e.messageId}`) ?? []);
     return {
       messages,
-      cursor: messages.length ? messages[messages.length - 1].id : (after ?? '0'),
-      hasMore: rows.length > limit,
+      receipts: [],
+      cursor: page.length ? page[page.length - 1].changeId : (after ?? '0'),
+      hasMore: entries.length > limit,
     };
   }
 
