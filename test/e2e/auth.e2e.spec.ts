@@ -146,6 +146,16 @@ describe.each(e2eStacks('auth e2e'))('auth ($name)', ({ env }) => {
       expect.arrayContaining(['/api/auth/register', '/api/friends', '/api/sync']),
     );
   });
+});
+
+// Its own app: an app started later in this process (the expired-token test's) takes over passport's
+// process-wide 'jwt' strategy, and authenticated requests of an earlier app would then use the later one's.
+describe.each(e2eStacks('http metrics e2e'))('HTTP metrics ($name)', ({ env }) => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp(env);
+  });
+  afterAll(() => app.close());
 
   it('counts and times HTTP requests by route pattern and status, and says which build runs', async () => {
     const u = await aUser(app.http);
