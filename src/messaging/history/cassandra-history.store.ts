@@ -19,6 +19,7 @@ const CQL = {
     'VALUES (?, ?, ?, ?, ?, ?, ?)',
   insertUserBucket: 'INSERT INTO user_buckets (user_id, bucket) VALUES (?, ?)',
   getMessage: `SELECT ${COLUMNS} FROM messages_by_channel WHERE ${MESSAGE_KEY}`,
+  getMany: `SELECT ${COLUMNS} FROM messages_by_channel WHERE channel_id = ? AND bucket = ? AND message_id IN ?`,
   messageFlag: `SELECT has_reactions FROM messages_by_channel WHERE ${MESSAGE_KEY}`,
   updateContent: `UPDATE messages_by_channel SET content = ?, edited_at = ?, deleted_at = ? WHERE ${MESSAGE_KEY}`,
   setFlag: `UPDATE messages_by_channel SET has_reactions = true WHERE ${MESSAGE_KEY}`,
@@ -40,6 +41,8 @@ const BUCKET_CHUNK = 8;
 const INBOX_CONCURRENCY = 32;
 /** Point reads in flight at once for one getMessages or page (a sync page is up to 500 messages). */
 const READ_CONCURRENCY = 64;
+/** Ids per IN list of one partition read, so that one read stays small and a coordinator is not held long. */
+const IN_LIST_MAX = 100;
 /** Index rows remembered as written; ~100 B each, so the cache stays near 10 MB. */
 const INDEXED_CACHE_SIZE = 100_000;
 const INT_MIN = -2147483648;
@@ -112,9 +115,25 @@ export class CassandraHistoryStore extends HistoryStore {
     return rs.rowLength ? this.current(rs.rows[0]) : null;
   }
 
+  /**
+   * One read per partition (channel and bucket) with the page's ids of it in an IN list, in parallel: a sync
+   * page of 500 changes in a few busy conversations costs a few reads, not 500.
+   */
   async getMessages(refs: readonly MessageRef[]): Promise<Message[]> {
-    const found = await mapLimited(refs, READ_CONCURRENCY, (r) => this.getMessage(r.channelId, r.id));
-    return found.filter((m) => m !== null);
+    const partitions = new Map<string, { channelId: string; bucket: number; ids: types.Long[] }>();
+    for (const ref of refs) {
+      const bucket = bucketOf(ref.id);
+      const key = `${bucket}:${ref.channelId}`;
+      if (!partitions.has(key)) partitions.set(key, { channelId: ref.channelId, bucket, ids: [] });
+      partitions.get(key)!.ids.push(toLong(ref.id));
+    }
+    const reads = [...partitions.values()].flatMap((p) =>
+      chunks(p.ids, IN_LIST_MAX).map((ids) => [p.channelId, p.bucket, ids]),
+    );
+    const rows = (
+      await mapLimited(reads, READ_CONCURRENCY, async (params) => (await this.exec(CQL.getMany, params)).rows)
+    ).flat();
+    return mapLimited(rows, READ_CONCURRENCY, (r) => this.current(r));
   }
 
   async channelPage(channelId: string, before: string | undefined, limit: number): Promise<Message[]> {
@@ -313,6 +332,12 @@ async function forEachLimited<T>(
     while (next < items.length) await fn(items[next++]);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
 }
 
 /** `fn` over `items` in order, with at most `limit` calls in flight. */
