@@ -7,15 +7,6 @@ export interface CassandraSchemaOptions {
   replication: string;
 }
 
-export const HISTORY_TABLES = [
-  'messages_by_channel',
-  'inbox_by_user',
-  'reactions_by_message',
-  'channel_buckets',
-  'user_buckets',
-  'send_dedupe',
-] as const;
-
 const KEYSPACE_RE = /^[a-z][a-z0-9_]{0,47}$/;
 const DDL: QueryOptions = { prepare: false, isIdempotent: true };
 
