@@ -4,17 +4,44 @@ import { dataSourceOptions } from '../../src/database/data-source-options';
 import { ENTITIES } from '../../src/entities';
 import { SqliteWriter } from '../../src/database/sqlite-writer';
 import { SnowflakeGenerator } from '../../src/ids/snowflake';
+import type { HistoryStore } from '../../src/messaging/history/history.store';
 import { SqlHistoryStore } from '../../src/messaging/history/sql-history.store';
 import type { Message } from '../../src/messaging/message';
 import { SqliteHistoryStore } from '../../src/messaging/history/sqlite-history.store';
 import { tempDataDir } from '../support/app';
 import { migratedDataSource } from '../support/relational';
 import { describeWith } from '../support/services';
-import { historyContract } from './history.contract';
+import { historyContract, OpenedHistory } from './history.contract';
 
-async function sqlStore(databaseUrl?: string) {
+/**
+ * The tables of the database in which any text column holds `text`: every table and column the database has,
+ * listed from its catalogue, not from the entities.
+ */
+async function tablesContaining(ds: DataSource, text: string): Promise<string[]> {
+  const pg = ds.options.type === 'postgres';
+  const columns: { table: string; column: string }[] = pg
+    ? await ds.query(
+        "SELECT table_name AS table, column_name AS column FROM information_schema.columns WHERE table_schema = 'public' AND data_type IN ('text', 'character varying')",
+      )
+    : await ds.query(
+        "SELECT m.name AS \"table\", p.name AS \"column\" FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND (p.type LIKE '%char%' OR p.type LIKE '%text%' OR p.type = '')",
+      );
+  const found = new Set<string>();
+  for (const { table, column } of columns) {
+    const sql = `SELECT 1 FROM "${table}" WHERE strpos("${column}", ${pg ? '$1' : '?'}) > 0 LIMIT 1`;
+    const hits: unknown[] = await ds.query(pg ? sql : sql.replace('strpos', 'instr'), [text]);
+    if (hits.length) found.add(table);
+  }
+  return [...found].sort();
+}
+
+async function sqlStore(databaseUrl?: string): Promise<OpenedHistory> {
   const ds = await migratedDataSource(databaseUrl);
-  return { store: new SqlHistoryStore(ds), close: () => ds.destroy() };
+  return {
+    store: new SqlHistoryStore(ds),
+    close: () => ds.destroy(),
+    tablesContaining: (text) => tablesContaining(ds, text),
+  };
 }
 
 describe('history contract: SQL adapter on embedded SQLite', () => {
@@ -33,6 +60,7 @@ describe('history contract: SQLite adapter with group commit', () => {
         await writer.onApplicationShutdown();
         await ds.destroy();
       },
+      tablesContaining: (text) => tablesContaining(ds, text),
     };
   });
 });
@@ -45,7 +73,7 @@ describeWith(
   ['postgres'],
   'SQL history on Postgres: the writes of one turn share a statement',
   ({ postgres }) => {
-    let store: SqlHistoryStore;
+    let store: HistoryStore;
     let close: () => Promise<void>;
     beforeAll(async () => ({ store, close } = await sqlStore(postgres)));
     afterAll(() => close());
