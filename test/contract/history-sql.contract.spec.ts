@@ -183,10 +183,10 @@ async function writeLegacyRows(ds: DataSource) {
 
 /** What the store answers for legacy rows after the upgrade, and that sync goes on from a legacy cursor. */
 async function expectLegacyRowsRead(
-  opened: OpenedHistory,
+  store: HistoryStore,
+  ds: DataSource,
   legacy: Awaited<ReturnType<typeof writeLegacyRows>>,
 ) {
-  const { store } = opened;
   const [a, , c] = legacy.users;
   const [dm1, group, dm2] = legacy.messages;
   const entry = (m: Message) => ({
@@ -203,7 +203,7 @@ async function expectLegacyRowsRead(
   expect(byId(await store.getMessages(refs))).toEqual(byId(legacy.messages));
   expect(await store.channelPage(dm1.channelId, undefined, 10)).toEqual([dm2, dm1]);
   // the inbox copies are gone with their columns: the text is left in the channel's row only
-  expect(await opened.tablesContaining(dm1.content)).toEqual(['messages_by_channel']);
+  expect(await tablesContaining(ds, dm1.content)).toEqual(['messages_by_channel']);
 
   const ids = new SnowflakeGenerator(12);
   const editId = ids.next().toString();
@@ -232,14 +232,7 @@ describe('SQL history: an embedded SQLite file written before the change log', (
     const ds = await new DataSource(options(ENTITIES)).initialize();
     const writer = new SqliteWriter(ds);
     try {
-      await expectLegacyRowsRead(
-        {
-          store: new SqliteHistoryStore(writer),
-          close: async () => undefined,
-          tablesContaining: (t) => tablesContaining(ds, t),
-        },
-        legacy,
-      );
+      await expectLegacyRowsRead(new SqliteHistoryStore(writer), ds, legacy);
       expect((await ds.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
     } finally {
       await writer.onApplicationShutdown();
@@ -279,14 +272,7 @@ describeWith(
 
       const ds = await migratedDataSource(url.toString());
       try {
-        await expectLegacyRowsRead(
-          {
-            store: new SqlHistoryStore(ds),
-            close: async () => undefined,
-            tablesContaining: (t) => tablesContaining(ds, t),
-          },
-          legacy,
-        );
+        await expectLegacyRowsRead(new SqlHistoryStore(ds), ds, legacy);
       } finally {
         await ds.destroy();
       }
