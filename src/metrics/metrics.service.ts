@@ -70,7 +70,7 @@ export class MetricsService {
     });
     this.messageChanges = new Counter({
       name: 'chat_message_changes_total',
-      help: 'Edits, deletes and reaction changes that changed a message (retries that change nothing are not counted)',
+      help: 'Edits, deletes and reaction changes that changed a message (a retry that changes nothing is left out)',
       labelNames: ['kind'],
       registers: [this.registry],
     });
