@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { GroupsRepository } from '../groups/groups.repository';
 import { ChannelAccess } from './channel-access';
 import { ChangeEntry, HistoryStore } from './history/history.store';
 import { HistoryPageDto, SyncPageDto } from './messaging.dto';
@@ -10,14 +9,14 @@ export class ReadMessagesService {
   constructor(
     private readonly history: HistoryStore,
     private readonly access: ChannelAccess,
-    private readonly groups: GroupsRepository,
   ) {}
 
   /**
    * Up to `limit` entries of the user's change log after the cursor (a change id or a message id), answered
    * as the messages they concern: each at most once, in its current state, in the order of its latest change
-   * on the page. Changes of a group the user is no longer in are left out (a removed member stops getting
-   * its changes at removal); the cursor still moves past them.
+   * on the page. A member removed from a group gets no entries from the removal on (changes are appended
+   * to the members at the time of the change), so their devices stop getting its changes there; entries from
+   * before the removal still sync.
    */
   async sync(userId: string, after: string | undefined, limit = 100): Promise<SyncPageDto> {
     const entries = await this.history.changesAfter(userId, after, limit + 1);
@@ -28,11 +27,7 @@ export class ReadMessagesService {
       latest.delete(key); // re-inserted: the map's order is the order of each message's latest change
       latest.set(key, e);
     }
-    let wanted = [...latest.values()];
-    if (wanted.some((e) => e.channelType === 'group')) {
-      const mine = new Set(await this.groups.groupIdsOf(userId));
-      wanted = wanted.filter((e) => e.channelType !== 'group' || mine.has(e.channelId));
-    }
+    const wanted = [...latest.values()];
     const found = await this.history.getMessages(
       wanted.map((e) => ({ channelId: e.channelId, id: e.messageId })),
     );
