@@ -30,6 +30,7 @@ export interface BenchOptions {
   connectConcurrency: number;
   heartbeatMs: number;
   messages: number;
+  changes: number;
   pageSize: number;
   rounds: number;
   groups: number;
@@ -77,6 +78,7 @@ Load
   --connect-concurrency N  handshakes in flight per worker (default 50)
   --heartbeat-ms N     presence:heartbeat per socket (default 10000; 0 = off)
   --messages N         sync: messages sent while offline (default 10000)
+  --changes N          sync: then N edits, reactions and deletes of those messages (default 0)
   --page-size N        sync: page size (default 500, the contract's maximum)
   --rounds N           sync: offline/drain rounds (default 1)
   --groups G           group: groups (default 1)
@@ -131,6 +133,7 @@ const STRING_OPTIONS = [
   'connect-concurrency',
   'heartbeat-ms',
   'messages',
+  'changes',
   'page-size',
   'rounds',
   'groups',
@@ -219,6 +222,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     connectConcurrency: int('connect-concurrency', s['connect-concurrency'], 50, 1, 10_000),
     heartbeatMs: int('heartbeat-ms', s['heartbeat-ms'], 10_000, 0),
     messages: int('messages', s.messages, 10_000, 1, 10_000_000),
+    changes: int('changes', s.changes, 0, 0, 10_000_000),
     pageSize: int('page-size', s['page-size'], 500, 1, 500),
     rounds: int('rounds', s.rounds, 1, 1, 100),
     groups: int('groups', s.groups, 1, 1, 10_000),

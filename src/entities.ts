@@ -3,7 +3,7 @@ import { RefreshTokenEntity } from './auth/refresh-token.entity';
 import { DeviceEntity } from './devices/device.entity';
 import { FriendRequestEntity } from './friends/friend-request.entity';
 import { GroupEntity, GroupMemberEntity } from './groups/group.entities';
-import { ChannelMessageRow, InboxRow, SendDedupeRow } from './messaging/message.entities';
+import { ChannelMessageRow, InboxRow, ReactionRow, SendDedupeRow } from './messaging/message.entities';
 import { UserEntity } from './users/user.entity';
 
 /** Every relational entity; the same list for SQLite and Postgres. */
@@ -15,6 +15,7 @@ export const ENTITIES = [
   GroupMemberEntity,
   ChannelMessageRow,
   InboxRow,
+  ReactionRow,
   SendDedupeRow,
   DeviceEntity,
   AuditEntryEntity,

@@ -8,10 +8,14 @@ import { Failure, ScenarioOutcome, withTarget } from './outcome';
 
 const SEND_WINDOW = 64;
 
+const dmChannel = (a: string, b: string) => (a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`);
+
 interface Round {
   sent: number;
   acked: number;
   sendErrors: number;
+  /** Edits, reactions and deletes that changed a message (each one change-log entry). */
+  changes: number;
   sendSeconds: number;
   /** Reconnect plus every sync page until hasMore is false: the time a user waits to be caught up. */
   drainMs: number;
@@ -21,6 +25,8 @@ interface Round {
   lost: number;
   duplicates: number;
   outOfOrder: number;
+  /** Deleted messages whose last synced copy was not a tombstone. */
+  stale: number;
   serverCpuSecondsDuringDrain: number;
 }
 
@@ -45,7 +51,36 @@ async function sendMany(ctx: BenchContext, s: ChatSocket, to: string, count: num
 }
 
 /**
- * A device goes offline, N messages are sent to its user, and it reconnects and pages through `sync`
+ * `count` changes of the sent messages, mixed: passes over the messages alternate edits and reactions (a new
+ * emoji each pass), and the last tenth are deletes of distinct messages. Resolves with the ids deleted and
+ * the number of changes acked.
+ */
+async function changeMany(s: ChatSocket, channelId: string, ids: string[], count: number) {
+  const deletes = Math.min(Math.floor(count / 10), ids.length);
+  const plan = Array.from({ length: count - deletes }, (_, i) => {
+    const pass = Math.floor(i / ids.length);
+    const messageId = ids[i % ids.length];
+    return pass % 2 === 0
+      ? () => s.edit({ channelId, messageId, content: `edit ${pass} of ${messageId}` }, 30_000)
+      : () => s.react({ channelId, messageId, emoji: `r${pass}` }, 30_000);
+  });
+  const deleted = ids.slice(ids.length - deletes);
+  for (const messageId of deleted) plan.push(() => s.delete({ channelId, messageId }, 30_000));
+  let next = 0;
+  let acked = 0;
+  const chain = async () => {
+    while (next < plan.length) {
+      const ack = await plan[next++]().catch(() => undefined);
+      if (ack?.ok) acked++;
+    }
+  };
+  await Promise.all(Array.from({ length: SEND_WINDOW }, chain));
+  return { acked, deleted: new Set(deleted) };
+}
+
+/**
+ * A device goes offline, N messages are sent to its user (and with --changes, M of them are then edited,
+ * reacted to and deleted), and it reconnects and pages through `sync`
  * (page size 500) until caught up. Drain time runs from the reconnect to the last page.
  */
 export async function syncScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
@@ -74,12 +109,17 @@ export async function syncScenario(ctx: BenchContext): Promise<ScenarioOutcome> 
         const t0 = nowMs();
         const sent = await sendMany(ctx, out, recipient.userId, o.messages, `${tag}.${r}`);
         const sendSeconds = (nowMs() - t0) / 1000;
-        const drained = await drain(ctx, device, cursor, sent.ids);
+        const changed = o.changes
+          ? await changeMany(out, dmChannel(sender.userId, recipient.userId), [...sent.ids], o.changes)
+          : { acked: 0, deleted: new Set<string>() };
+        if (o.changes) ctx.log(`sync round ${r + 1}: ${changed.acked} changes acked`);
+        const drained = await drain(ctx, device, cursor, sent.ids, changed.deleted, o.changes > 0);
         cursor = drained.cursor;
         rounds.push({
           sent: o.messages,
           acked: sent.ids.size,
           sendErrors: sent.errors,
+          changes: changed.acked,
           sendSeconds: Math.round(sendSeconds * 100) / 100,
           ...drained.round,
         });
@@ -104,7 +144,9 @@ function syncOutcome(ctx: BenchContext, target: BenchTarget, rounds: Round[]): S
   const dups = rounds.reduce((a, r) => a + r.duplicates, 0);
   const errors = rounds.reduce((a, r) => a + r.sendErrors, 0);
   if (lost) failures.push({ kind: 'loss', message: `${lost} acked messages missing from sync` });
-  if (dups) failures.push({ kind: 'loss', message: `${dups} messages twice in sync pages` });
+  if (dups) failures.push({ kind: 'loss', message: `${dups} messages twice in one sync page` });
+  const stale = rounds.reduce((a, r) => a + r.stale, 0);
+  if (stale) failures.push({ kind: 'loss', message: `${stale} deleted messages not synced as tombstones` });
   if (errors) failures.push({ kind: 'errors', message: `${errors} sends failed` });
   const results = {
     target: target.describe,
@@ -116,6 +158,8 @@ function syncOutcome(ctx: BenchContext, target: BenchTarget, rounds: Round[]): S
   };
   const rows: (string | number)[][] = [
     ['messages per round', o.messages],
+    ['changes per round', rounds.map((r) => r.changes).join(' ')],
+    ['change-log entries per round', rounds.map((r) => r.acked + r.changes).join(' ')],
     ['send msg/s (setup)', Math.round(o.messages / (rounds[0]?.sendSeconds || 1))],
     ['drain ms (median)', median],
     ['drain ms (each round)', drains.join(' ')],
@@ -135,7 +179,12 @@ async function drain(
   device: () => Promise<ChatSocket>,
   after: string,
   expected: Set<string>,
-): Promise<{ cursor: string; round: Omit<Round, 'sent' | 'acked' | 'sendErrors' | 'sendSeconds'> }> {
+  deleted: Set<string>,
+  changed: boolean,
+): Promise<{
+  cursor: string;
+  round: Omit<Round, 'sent' | 'acked' | 'sendErrors' | 'sendSeconds' | 'changes'>;
+}> {
   const cpu = { t: Date.now(), cpu: 0 };
   ctx.sampler.cpuPercentSince('server', cpu);
   const cpuBefore = cpu.cpu;
@@ -148,18 +197,24 @@ async function drain(
   let pages = 0;
   let cursor = after;
   let last = BigInt(after);
-  // Bounded: never more pages than the messages could fill, plus slack.
-  const maxPages = Math.ceil(expected.size / ctx.opts.pageSize) + 10;
+  const lastCopy = new Map<string, boolean>();
+  // Bounded: never more pages than the entries could fill, plus slack.
+  const maxPages = Math.ceil((expected.size + ctx.opts.changes) / ctx.opts.pageSize) + 10;
   try {
     for (; pages < maxPages;) {
       const page = await s.sync({ after: cursor, limit: ctx.opts.pageSize }, 30_000);
       if (!page.ok) throw new Error(`sync failed: ${page.error.code} ${page.error.message}`);
       pages++;
+      const inPage = new Set<string>();
       for (const m of page.messages) {
-        if (seen.has(m.id)) duplicates++;
+        // Without changes every message is in one page, in id order; with them a message is in the page of
+        // its latest change, at most once a page.
+        if (changed ? inPage.has(m.id) : seen.has(m.id)) duplicates++;
+        inPage.add(m.id);
         seen.add(m.id);
+        lastCopy.set(m.id, m.deletedAt !== undefined);
         const id = BigInt(m.id);
-        if (id <= last) outOfOrder++;
+        if (!changed && id <= last) outOfOrder++;
         last = id;
       }
       cursor = page.cursor;
@@ -172,6 +227,8 @@ async function drain(
   ctx.sampler.cpuPercentSince('server', cpu);
   let lost = 0;
   for (const id of expected) if (!seen.has(id)) lost++;
+  let stale = 0;
+  for (const id of deleted) if (!lastCopy.get(id)) stale++;
   return {
     cursor,
     round: {
@@ -182,6 +239,7 @@ async function drain(
       lost,
       duplicates,
       outOfOrder,
+      stale,
       serverCpuSecondsDuringDrain: Math.round((cpu.cpu - cpuBefore) * 100) / 100,
     },
   };

@@ -12,7 +12,16 @@ import type { AuthUser } from '../common/auth-user';
 import { AppError } from '../common/app-error';
 import { validatePayload } from '../common/validation';
 import type { AckOf, ClientEventName, ClientEvents, HandshakeAuth, ServerEvents } from '../contract';
-import { parseSendMessage, SendMessageDto, SyncQuery } from '../messaging/messaging.dto';
+import { MessageChangesService } from '../messaging/message-changes.service';
+import type { Message } from '../messaging/message';
+import {
+  EditTargetDto,
+  MessageTargetDto,
+  parseSendMessage,
+  ReactionTargetDto,
+  SendMessageDto,
+  SyncQuery,
+} from '../messaging/messaging.dto';
 import { ReadMessagesService } from '../messaging/read-messages.service';
 import { SendMessageService } from '../messaging/send-message.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -50,6 +59,10 @@ const CLIENT_EVENTS: Record<ClientEventName, true> = {
   'message:send': true,
   sync: true,
   'presence:heartbeat': true,
+  'message:edit': true,
+  'message:delete': true,
+  'reaction:add': true,
+  'reaction:remove': true,
 };
 
 @WebSocketGateway()
@@ -61,6 +74,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly authenticator: AccessAuthenticator,
     private readonly sender: SendMessageService,
     private readonly reader: ReadMessagesService,
+    private readonly changes: MessageChangesService,
     private readonly limiter: SendRateLimiter,
     private readonly emitter: SocketServerEmitter,
     private readonly metrics: MetricsService,
@@ -166,6 +180,49 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
     socket.on('presence:heartbeat', (payload: unknown, ack?: unknown) =>
       answer<'presence:heartbeat'>(split(payload, ack)[1], this.onHeartbeat(socket)),
+    );
+    const change =
+      <E extends 'message:edit' | 'message:delete' | 'reaction:add' | 'reaction:remove'>(
+        event: E,
+        run: (userId: string, payload: unknown) => Promise<{ message: Message }>,
+      ) =>
+      (payload: unknown, ack?: unknown) => {
+        const [input, callback] = split(payload, ack);
+        const result = toAck(event, async () => {
+          // Changes count against the same per-user rate as sends.
+          if (!(await this.limiter.take(socket.data.user.id)))
+            throw new AppError('rate_limited', 'changing messages too fast; slow down');
+          return { message: (await run(socket.data.user.id, input)).message };
+        });
+        answer<E>(callback, result as Promise<AckOf<E>>);
+      };
+    socket.on(
+      'message:edit',
+      change('message:edit', (userId, p) => {
+        const t = validatePayload(EditTargetDto, p);
+        return this.changes.edit(userId, t.channelId, t.messageId, t.content);
+      }),
+    );
+    socket.on(
+      'message:delete',
+      change('message:delete', (userId, p) => {
+        const t = validatePayload(MessageTargetDto, p);
+        return this.changes.delete(userId, t.channelId, t.messageId);
+      }),
+    );
+    socket.on(
+      'reaction:add',
+      change('reaction:add', (userId, p) => {
+        const t = validatePayload(ReactionTargetDto, p);
+        return this.changes.react(userId, t.channelId, t.messageId, t.emoji, true);
+      }),
+    );
+    socket.on(
+      'reaction:remove',
+      change('reaction:remove', (userId, p) => {
+        const t = validatePayload(ReactionTargetDto, p);
+        return this.changes.react(userId, t.channelId, t.messageId, t.emoji, false);
+      }),
     );
     // An event this server does not know is answered `bad_request` when it came with an ack, not left hanging.
     socket.onAny((event: unknown, ...args: unknown[]) => {

@@ -1,4 +1,5 @@
 import type { ChatSocket } from './socket-client';
+import type { MessageUpdate } from '../contract';
 import type { ChatMessage } from './types';
 
 /** BigInt order of decimal id strings (never compare ids as JS numbers). */
@@ -8,7 +9,10 @@ export const maxId = (a: string | undefined, b: string): string =>
 export interface FollowOptions {
   /** The device's cursor: the highest change id it has processed. */
   cursor?: string;
-  /** Every message, from live events and from sync pages; may repeat an id (dedupe by id). */
+  /**
+   * Every message, new or changed, from live events and from sync pages, in its latest known state: upsert
+   * by id (a later copy of an id replaces the earlier one).
+   */
   onMessages(messages: ChatMessage[]): void;
   /** A sync that failed (it is retried on the next `sync:required` or reconnect). */
   onError?(error: unknown): void;
@@ -22,8 +26,8 @@ export interface FollowOptions {
 }
 
 /**
- * Keeps one device in step with the user's change log (DESIGN.md sections 4 and 6): live `message:new` events
- * move the cursor, and on `sync:required` (or a reconnect) it syncs from the cursor page by page. Syncs never
+ * Keeps one device in step with the user's change log (DESIGN.md sections 4, 6 and 6b): live `message:new`
+ * and `message:updated` events move the cursor, and on `sync:required` (or a reconnect) it syncs from the cursor page by page. Syncs never
  * overlap: a request that comes while one runs makes it go round once more.
  */
 export class ChangeFollower {
@@ -41,16 +45,22 @@ export class ChangeFollower {
       this.cursorValue = maxId(this.cursorValue, m.id);
       opts.onMessages([m]);
     };
+    const onUpdated = (u: MessageUpdate) => {
+      this.cursorValue = maxId(this.cursorValue, u.changeId);
+      opts.onMessages([u.message]);
+    };
     const onSyncRequired = () => {
       opts.onGap?.();
       void this.catchUp();
     };
     const onReconnect = onSyncRequired;
     chat.socket.on('message:new', onNew);
+    chat.socket.on('message:updated', onUpdated);
     chat.socket.on('sync:required', onSyncRequired);
     chat.socket.io.on('reconnect', onReconnect);
     this.detach = () => {
       chat.socket.off('message:new', onNew);
+      chat.socket.off('message:updated', onUpdated);
       chat.socket.off('sync:required', onSyncRequired);
       chat.socket.io.off('reconnect', onReconnect);
     };

@@ -12,6 +12,8 @@ import type {
   PresenceUpdate,
   PublicUser,
   RegisterRequest,
+  EditInput,
+  Message,
   Session,
   SyncPage,
   SyncQuery,
@@ -103,6 +105,20 @@ export class ChatHttpClient {
   sync(q: SyncQuery = {}): Promise<SyncPage> {
     return this.call('GET', `/api/sync${query(q)}`);
   }
+  /** Edits a message (its sender only); answers the edited message. */
+  editMessage(channelId: string, messageId: string, content: string): Promise<Message> {
+    return this.call('PATCH', messagePath(channelId, messageId), { content } satisfies EditInput);
+  }
+  /** Deletes a message (its sender, or a group's owner or admin); its text is erased. */
+  deleteMessage(channelId: string, messageId: string): Promise<void> {
+    return this.call('DELETE', messagePath(channelId, messageId));
+  }
+  addReaction(channelId: string, messageId: string, emoji: string): Promise<Message> {
+    return this.call('PUT', `${messagePath(channelId, messageId)}/reactions/${encodeURIComponent(emoji)}`);
+  }
+  removeReaction(channelId: string, messageId: string, emoji: string): Promise<Message> {
+    return this.call('DELETE', `${messagePath(channelId, messageId)}/reactions/${encodeURIComponent(emoji)}`);
+  }
   presence(userIds: string[]): Promise<PresenceUpdate[]> {
     return this.call('GET', `/api/presence?userIds=${userIds.map(encodeURIComponent).join(',')}`);
   }
@@ -141,4 +157,8 @@ function query(q: SyncQuery | HistoryQuery): string {
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
   return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function messagePath(channelId: string, messageId: string): string {
+  return `/api/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(messageId)}`;
 }

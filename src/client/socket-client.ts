@@ -1,6 +1,16 @@
 import { io, Socket } from 'socket.io-client';
 import { ChangeFollower, FollowOptions } from './change-follower';
-import type { AckOf, ClientEvents, HandshakeAuth, SendInput, ServerEvents, SyncQuery } from '../contract';
+import type {
+  AckOf,
+  ClientEvents,
+  EditTarget,
+  HandshakeAuth,
+  MessageTarget,
+  ReactionTarget,
+  SendInput,
+  ServerEvents,
+  SyncQuery,
+} from '../contract';
 
 /** The Socket.IO half of the client contract. */
 export class ChatSocket {
@@ -41,6 +51,29 @@ export class ChatSocket {
 
   send(input: SendInput, timeoutMs = 10_000): Promise<AckOf<'message:send'>> {
     return this.socket.timeout(timeoutMs).emitWithAck('message:send', input);
+  }
+
+  /** Edits a message (its sender only); every device of every member gets `message:updated`. */
+  edit(target: EditTarget, timeoutMs = 10_000): Promise<AckOf<'message:edit'>> {
+    return this.socket.timeout(timeoutMs).emitWithAck('message:edit', target);
+  }
+
+  /** Deletes a message (its sender, or a group's owner or admin); answers the tombstone. */
+  delete(target: MessageTarget, timeoutMs = 10_000): Promise<AckOf<'message:delete'>> {
+    return this.socket.timeout(timeoutMs).emitWithAck('message:delete', target);
+  }
+
+  react(target: ReactionTarget, timeoutMs = 10_000): Promise<AckOf<'reaction:add'>> {
+    return this.socket.timeout(timeoutMs).emitWithAck('reaction:add', target);
+  }
+
+  unreact(target: ReactionTarget, timeoutMs = 10_000): Promise<AckOf<'reaction:remove'>> {
+    return this.socket.timeout(timeoutMs).emitWithAck('reaction:remove', target);
+  }
+
+  /** A message was edited, deleted or reacted to: upsert it by id; `changeId` moves the cursor. */
+  onUpdated(fn: ServerEvents['message:updated']): this {
+    return this.on('message:updated', fn);
   }
 
   sync(q: SyncQuery = {}, timeoutMs = 10_000): Promise<AckOf<'sync'>> {

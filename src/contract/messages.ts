@@ -13,6 +13,18 @@ export interface Message {
   clientMsgId: string;
   /** ISO-8601. */
   createdAt: string;
+  /** ISO-8601; set once the sender edited it (section 6b). */
+  editedAt?: string;
+  /** ISO-8601; set once deleted: `content` is then `""`, the text erased from every store. */
+  deletedAt?: string;
+  /** Absent (or empty) when none; emoji in the order first reacted, user ids in the order they reacted. */
+  reactions?: Reaction[];
+}
+
+export interface Reaction {
+  /** 1 to 32 characters, no whitespace. */
+  emoji: string;
+  userIds: string[];
 }
 
 /** `message:send`: exactly one of `to` (a user id, for a DM) and `channelId`. */
@@ -30,11 +42,52 @@ export interface SyncQuery {
   limit?: number;
 }
 
+/**
+ * `GET /api/sync` and the socket's `sync` (section 6b): each message created or changed after `after`, at most
+ * once per page, in its current state, ordered by its latest change.
+ */
 export interface SyncPage {
   messages: Message[];
-  /** The highest id the page covers: send it as `after` next time. */
+  /** Read markers that moved after `after` in the user's channels, the latest per (channel, user). */
+  receipts: Receipt[];
+  /** The highest change id the page covers: send it as `after` next time. */
   cursor: string;
   hasMore: boolean;
+}
+
+/** A user's read marker in a channel: they have read up to and including `messageId`. */
+export interface Receipt {
+  channelId: string;
+  userId: string;
+  messageId: string;
+}
+
+/** `PATCH /api/channels/:channelId/messages/:messageId`: the new text (same limits as a send). */
+export interface EditInput {
+  content: string;
+}
+
+/** The socket's `message:delete` (and the target of an edit or a reaction). */
+export interface MessageTarget {
+  channelId: string;
+  messageId: string;
+}
+
+/** The socket's `message:edit`. */
+export interface EditTarget extends MessageTarget {
+  content: string;
+}
+
+/** The socket's `reaction:add` and `reaction:remove`. */
+export interface ReactionTarget extends MessageTarget {
+  /** 1 to 32 characters, no whitespace; at most 20 different emoji on a message. */
+  emoji: string;
+}
+
+/** `message:updated`: a message was edited, deleted or reacted to; `changeId` is a cursor like any other. */
+export interface MessageUpdate {
+  changeId: string;
+  message: Message;
 }
 
 /** `GET /api/channels/:channelId/messages`: a channel's history, newest first. */

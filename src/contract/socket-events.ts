@@ -1,5 +1,14 @@
 import type { AckResult } from './errors';
-import type { Message, SendInput, SyncPage, SyncQuery } from './messages';
+import type {
+  EditTarget,
+  Message,
+  MessageTarget,
+  MessageUpdate,
+  ReactionTarget,
+  SendInput,
+  SyncPage,
+  SyncQuery,
+} from './messages';
 import type { PresenceUpdate } from './rest';
 
 /** `io(url, {auth})`: a bad or expired token gets `connect_error` "unauthorized". */
@@ -14,6 +23,12 @@ export interface ClientEvents {
   'message:send': (input: SendInput, ack: (answer: AckResult<{ message: Message }>) => void) => void;
   sync: (query: SyncQuery, ack: (answer: AckResult<SyncPage>) => void) => void;
   'presence:heartbeat': (payload: Record<string, never>, ack: (answer: AckResult) => void) => void;
+  /** Sender only; answers the edited message. */
+  'message:edit': (input: EditTarget, ack: (answer: AckResult<{ message: Message }>) => void) => void;
+  /** The sender, or a group's owner or admin; answers the tombstone (again on a repeat). */
+  'message:delete': (input: MessageTarget, ack: (answer: AckResult<{ message: Message }>) => void) => void;
+  'reaction:add': (input: ReactionTarget, ack: (answer: AckResult<{ message: Message }>) => void) => void;
+  'reaction:remove': (input: ReactionTarget, ack: (answer: AckResult<{ message: Message }>) => void) => void;
 }
 
 export type ClientEventName = keyof ClientEvents;
@@ -37,6 +52,8 @@ export interface Announcement {
 export interface ServerEvents {
   /** To every device of every member; the sending socket gets the message in its ack instead. */
   'message:new': (message: Message) => void;
+  /** An edit, a delete or a reaction change, to every device of every member (the acting one too). */
+  'message:updated': (update: MessageUpdate) => void;
   'presence:update': (update: PresenceUpdate) => void;
   'server:draining': (notice: DrainingNotice) => void;
   /** Live events may have been lost (a pub/sub link dropped): sync from the cursor now. */

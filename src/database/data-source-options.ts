@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { dependencies } from '../common/dependency-state';
 import { MIGRATIONS } from './migrations';
+import { RawSqlite, upgradeEmbeddedFile } from './sqlite-upgrades';
 
 export const PG_CONNECT_TIMEOUT_MS = 2_000;
 
@@ -17,7 +18,8 @@ export interface RelationalTarget {
 
 /**
  * Postgres is migrated by versioned migrations (run by `npm run migration:run` and, unless disabled, at
- * start-up). The embedded SQLite file is a single-process store whose schema follows the entities.
+ * start-up). The embedded SQLite file is a single-process store whose schema follows the entities, after the
+ * upgrades `synchronize` cannot make (sqlite-upgrades.ts).
  */
 export function dataSourceOptions(target: RelationalTarget): DataSourceOptions {
   if (target.databaseUrl) {
@@ -45,7 +47,9 @@ export function dataSourceOptions(target: RelationalTarget): DataSourceOptions {
     synchronize: true,
     enableWAL: true,
     // FULL: a commit is on disk before the call returns, so an ack after it survives even a power loss.
-    prepareDatabase: (db: { pragma(s: string): unknown }) => {
+    // Before synchronize (TypeORM calls this on opening the file): the upgrades synchronize cannot make.
+    prepareDatabase: (db: RawSqlite & { pragma(s: string): unknown }) => {
+      upgradeEmbeddedFile(db);
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');

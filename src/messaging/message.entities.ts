@@ -30,16 +30,37 @@ export class ChannelMessageRow {
 
   @Column({ name: 'created_at', type: 'bigint' })
   createdAt!: string | number;
+
+  /** Epoch ms of the last edit; null until edited. */
+  @Column({ name: 'edited_at', type: 'bigint', nullable: true })
+  editedAt?: string | number | null;
+
+  /** Epoch ms of the delete (content is then ''); null while not deleted. */
+  @Column({ name: 'deleted_at', type: 'bigint', nullable: true })
+  deletedAt?: string | number | null;
+
+  /**
+   * Set (never cleared) by the first reaction: reads look up reactions only for messages that ever had one,
+   * so a page of messages nobody reacted to costs no reaction query.
+   */
+  @Column({ type: 'boolean', default: false })
+  reacted?: boolean;
 }
 
+/**
+ * Each user's change log (DESIGN.md section 6b), read after a cursor. Entries hold no copy of the message.
+ * Rows written before the change log have no `kind` and no `message_id`: they are `new` entries whose change
+ * id is the message id.
+ */
 @Entity('inbox_by_user')
 export class InboxRow {
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
   userId!: string;
 
-  @PrimaryColumn({ name: 'message_id', type: 'varchar', length: 20 })
-  messageId!: string;
+  @PrimaryColumn({ name: 'change_id', type: 'varchar', length: 20 })
+  changeId!: string;
 
+  /** The 10-day bucket of the change id (Cassandra's partition part; kept for the same shape). */
   @Column({ type: 'integer' })
   bucket!: number;
 
@@ -49,17 +70,38 @@ export class InboxRow {
   @Column({ name: 'channel_type', type: 'varchar', length: 8 })
   channelType!: string;
 
-  @Column({ name: 'sender_id', type: 'varchar', length: 36 })
-  senderId!: string;
+  /** new, edit, delete or reaction; null on legacy rows (new). */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  kind!: string | null;
 
-  @Column({ type: 'text' })
-  content!: string;
+  /** The message the entry concerns; null on legacy rows (the change id). */
+  @Column({ name: 'message_id', type: 'varchar', length: 20, nullable: true })
+  messageId!: string | null;
+}
 
-  @Column({ name: 'client_msg_id', type: 'varchar', length: 64 })
-  clientMsgId!: string;
+/**
+ * One user's reaction with one emoji on one message. All reactions of a message are one index range, read in
+ * one query. A reaction turned off keeps its row (active false); `change_id` orders users as they reacted.
+ */
+@Entity('message_reactions')
+export class ReactionRow {
+  @PrimaryColumn({ name: 'channel_id', type: 'varchar', length: 80 })
+  channelId!: string;
 
-  @Column({ name: 'created_at', type: 'bigint' })
-  createdAt!: string | number;
+  @PrimaryColumn({ name: 'message_id', type: 'varchar', length: 20 })
+  messageId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  emoji!: string;
+
+  @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
+  userId!: string;
+
+  @Column({ type: 'boolean' })
+  active!: boolean;
+
+  @Column({ name: 'change_id', type: 'varchar', length: 20 })
+  changeId!: string;
 }
 
 /** (sender, clientMsgId) -> the message it produced, kept 24 h (embedded dedupe; Redis when distributed). */

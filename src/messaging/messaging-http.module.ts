@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagingController } from './messaging.controller';
 
-/** GET /api/sync and GET /api/channels/:id/messages (MessagingModule is global). */
+/** Sync, channel history, and edits, deletes and reactions over REST (MessagingModule is global). */
 @Module({ controllers: [MessagingController] })
 export class MessagingHttpModule {}

@@ -14,7 +14,12 @@ import { validatePayload } from '../common/validation';
 import { isSnowflakeString } from '../ids/snowflake';
 import type { Assert, SameType } from '../common/same-type';
 import type {
+  EditInput,
+  EditTarget,
   HistoryPage,
+  MessageTarget,
+  ReactionTarget,
+  Receipt,
   SendInput,
   SyncPage,
   SyncQuery as SyncQueryShape,
@@ -80,7 +85,7 @@ function isPlainSend(p: unknown): p is SendMessageDto {
 }
 
 export class SyncQuery {
-  @ApiPropertyOptional({ description: 'the highest message id this device has seen' })
+  @ApiPropertyOptional({ description: 'the highest change id (or message id) this device has processed' })
   @IsOptional()
   @Validate(IsMessageId)
   after?: string;
@@ -99,9 +104,21 @@ export class HistoryQuery {
   limit?: number;
 }
 
+export class ReceiptDto implements Receipt {
+  @ApiProperty() channelId!: string;
+  @ApiProperty() userId!: string;
+  @ApiProperty({ description: 'read up to and including this message' }) messageId!: string;
+}
+
 export class SyncPageDto {
-  @ApiProperty({ type: [MessageDto] }) messages!: MessageDto[];
-  @ApiProperty({ description: 'store this and send it as `after` next time' }) cursor!: string;
+  @ApiProperty({
+    type: [MessageDto],
+    description: 'created or changed after the cursor, in their current state, by latest change',
+  })
+  messages!: MessageDto[];
+  @ApiProperty({ type: [ReceiptDto] }) receipts!: ReceiptDto[];
+  @ApiProperty({ description: 'the highest change id the page covers: send it as `after` next time' })
+  cursor!: string;
   @ApiProperty() hasMore!: boolean;
 }
 
@@ -111,6 +128,32 @@ export class HistoryPageDto {
   nextBefore!: string | null;
 }
 
+/** `PATCH /api/channels/:channelId/messages/:messageId`. Limits are checked in characters by the use case. */
+export class EditMessageDto implements EditInput {
+  @ApiProperty({ description: '1 to 100,000 characters' }) @IsString() content!: string;
+}
+
+/** The socket's `message:delete`. */
+export class MessageTargetDto implements MessageTarget {
+  @IsString() @Length(1, 120) channelId!: string;
+  @Validate(IsMessageId) messageId!: string;
+}
+
+/** The socket's `message:edit`. */
+export class EditTargetDto extends MessageTargetDto implements EditTarget {
+  @IsString() content!: string;
+}
+
+/** The socket's `reaction:add` / `reaction:remove` (the emoji's own rules are the use case's). */
+export class ReactionTargetDto extends MessageTargetDto implements ReactionTarget {
+  @IsString() @Length(1, 200) emoji!: string;
+}
+
+export type EditMessageDtoIsTheContract = Assert<SameType<EditMessageDto, EditInput>>;
+export type MessageTargetDtoIsTheContract = Assert<SameType<MessageTargetDto, MessageTarget>>;
+export type EditTargetDtoIsTheContract = Assert<SameType<EditTargetDto, EditTarget>>;
+export type ReactionTargetDtoIsTheContract = Assert<SameType<ReactionTargetDto, ReactionTarget>>;
+export type ReceiptDtoIsTheContract = Assert<SameType<ReceiptDto, Receipt>>;
 export type SendMessageDtoIsTheContract = Assert<SameType<SendMessageDto, SendInput>>;
 export type SyncQueryIsTheContract = Assert<SameType<SyncQuery, SyncQueryShape>>;
 export type HistoryQueryIsTheContract = Assert<SameType<HistoryQuery, HistoryQueryShape>>;

@@ -18,6 +18,7 @@ import { SqliteSendDedupe } from './dedupe/sqlite-send-dedupe';
 import { MessagePublisher } from './message-publisher';
 import { ReadMessagesService } from './read-messages.service';
 import { SendMessageService } from './send-message.service';
+import { MessageChangesService } from './message-changes.service';
 import { ClaimThenStore, SendStore } from './send-store/send-store';
 import { SqliteSendStore } from './send-store/sqlite-send-store';
 
@@ -58,6 +59,7 @@ export class MessagingModule {
       GroupFanoutService,
       FanoutEnqueuer,
       SendMessageService,
+      MessageChangesService,
     ];
     return {
       module: MessagingModule,

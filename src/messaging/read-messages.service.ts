@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelAccess } from './channel-access';
-import { HistoryStore } from './history/history.store';
+import { ChangeEntry, HistoryStore } from './history/history.store';
 import { HistoryPageDto, SyncPageDto } from './messaging.dto';
 
 /** Reading: a device catching up on its inbox after a cursor, and a channel's history page by page. */
@@ -11,13 +11,33 @@ export class ReadMessagesService {
     private readonly access: ChannelAccess,
   ) {}
 
+  /**
+   * Up to `limit` entries of the user's change log after the cursor (a change id or a message id), answered
+   * as the messages they concern: each at most once, in its current state, in the order of its latest change
+   * on the page. A member removed from a group gets no entries from the removal on (changes are appended
+   * to the members at the time of the change), so their devices stop getting its changes there; entries from
+   * before the removal still sync.
+   */
   async sync(userId: string, after: string | undefined, limit = 100): Promise<SyncPageDto> {
-    const rows = await this.history.inboxAfter(userId, after, limit + 1);
-    const messages = rows.slice(0, limit);
+    const entries = await this.history.changesAfter(userId, after, limit + 1);
+    const page = entries.slice(0, limit);
+    const latest = new Map<string, ChangeEntry>();
+    for (const e of page) {
+      const key = `${e.channelId}/${e.messageId}`;
+      latest.delete(key); // re-inserted: the map's order is the order of each message's latest change
+      latest.set(key, e);
+    }
+    const wanted = [...latest.values()];
+    const found = await this.history.getMessages(
+      wanted.map((e) => ({ channelId: e.channelId, id: e.messageId })),
+    );
+    const byKey = new Map(found.map((m) => [`${m.channelId}/${m.id}`, m]));
+    const messages = wanted.flatMap((e) => byKey.get(`${e.channelId}/${e.messageId}`) ?? []);
     return {
       messages,
-      cursor: messages.length ? messages[messages.length - 1].id : (after ?? '0'),
-      hasMore: rows.length > limit,
+      receipts: [],
+      cursor: page.length ? page[page.length - 1].changeId : (after ?? '0'),
+      hasMore: entries.length > limit,
     };
   }
 

@@ -10,7 +10,7 @@ import { SendStore } from './send-store/send-store';
 import { FanoutEnqueuer } from './fanout-enqueuer';
 import { GroupFanoutService } from './group-fanout.service';
 import { HistoryStore } from './history/history.store';
-import { contentLength, MAX_CONTENT_CHARS, Message } from './message';
+import { checkContent, Message } from './message';
 import { MessagePublisher } from './message-publisher';
 import { AfterDelivery } from './after-delivery';
 import type { SendMessageDto } from './messaging.dto';
@@ -153,13 +153,4 @@ export class SendMessageService {
       ? this.access.directTo(userId, input.to)
       : this.access.forMember(userId, input.channelId!);
   }
-}
-
-function checkContent(content: string): void {
-  const length = contentLength(content);
-  if (length === 0) throw AppError.badRequest('content must not be empty');
-  if (length > MAX_CONTENT_CHARS)
-    throw new AppError('too_large', `content is longer than ${MAX_CONTENT_CHARS} characters`);
-  // Postgres text cannot hold U+0000 and no human text needs it: refuse it on every store alike.
-  if (content.includes('\u0000')) throw AppError.badRequest('content must not contain U+0000');
 }

@@ -20,6 +20,7 @@ export class MetricsService {
   readonly sendToAck: Histogram;
   readonly socketErrors: Counter<'event' | 'code'>;
   readonly messagesDelivered: Counter<'channel_type'>;
+  readonly messageChanges: Counter<'kind'>;
   readonly jobDuration: Histogram<'queue' | 'outcome'>;
 
   constructor(config: AppConfig) {
@@ -65,6 +66,12 @@ export class MetricsService {
       name: 'chat_messages_delivered_total',
       help: 'message:new deliveries published, one per recipient user (each reaches all their devices)',
       labelNames: ['channel_type'],
+      registers: [this.registry],
+    });
+    this.messageChanges = new Counter({
+      name: 'chat_message_changes_total',
+      help: 'Edits, deletes and reaction changes that changed a message (a retry that changes nothing is left out)',
+      labelNames: ['kind'],
       registers: [this.registry],
     });
     this.jobDuration = new Histogram({

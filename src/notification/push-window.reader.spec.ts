@@ -1,18 +1,33 @@
 import { snowflakeAt } from '../ids/snowflake';
-import { HistoryStore } from '../messaging/history/history.store';
+import { ChangeEntry, HistoryStore, MessageRef } from '../messaging/history/history.store';
 import type { Message } from '../messaging/message';
 import { PushWindowReader } from './push-window.reader';
 
-/** One user's inbox, oldest first, served in pages as the real stores do. */
+/** One user's change log of `new` entries, oldest first, served in pages as the real stores do. */
 class InboxOnly extends HistoryStore {
   constructor(private readonly inbox: Message[]) {
     super();
   }
-  async inboxAfter(_userId: string, after: string | undefined, limit: number): Promise<Message[]> {
-    return this.inbox.filter((m) => after === undefined || BigInt(m.id) > BigInt(after)).slice(0, limit);
+  async changesAfter(_userId: string, after: string | undefined, limit: number): Promise<ChangeEntry[]> {
+    return this.inbox
+      .filter((m) => after === undefined || BigInt(m.id) > BigInt(after))
+      .slice(0, limit)
+      .map((m) => ({
+        changeId: m.id,
+        kind: 'new',
+        channelId: m.channelId,
+        channelType: m.channelType,
+        messageId: m.id,
+      }));
+  }
+  async getMessages(refs: readonly MessageRef[]): Promise<Message[]> {
+    return this.inbox.filter((m) => refs.some((r) => r.id === m.id && r.channelId === m.channelId));
   }
   async saveMessage(): Promise<void> {}
   async addToInboxes(): Promise<void> {}
+  async appendChange(): Promise<void> {}
+  async updateContent(): Promise<void> {}
+  async setReaction(): Promise<void> {}
   async getMessage(): Promise<Message | null> {
     return null;
   }
@@ -49,6 +64,16 @@ describe('PushWindowReader', () => {
     const s = await new PushWindowReader(new InboxOnly(inbox)).summarize('b', 'dm:a:b', first.id, T0 + 2_000);
     expect(s?.count).toBe(3);
     expect(s?.latest).toEqual(inbox[5]);
+  });
+
+  it('leaves out a message deleted by the time the job runs', async () => {
+    const first = at(0, 'dm:a:b', 'a');
+    const gone = { ...at(100, 'dm:a:b', 'a'), content: '', deletedAt: new Date(T0 + 150).toISOString() };
+    const reader = new PushWindowReader(new InboxOnly([first, gone]));
+    expect(await reader.summarize('b', 'dm:a:b', first.id, T0 + 2_000)).toEqual({ count: 1, latest: first });
+    expect(
+      await new PushWindowReader(new InboxOnly([gone])).summarize('b', 'dm:a:b', gone.id, T0 + 2_000),
+    ).toBeNull();
   });
 
   it('reads on across pages', async () => {

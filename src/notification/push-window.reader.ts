@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { snowflakeTime } from '../ids/snowflake';
-import { HistoryStore } from '../messaging/history/history.store';
+import { HistoryStore, MessageRef } from '../messaging/history/history.store';
 import type { Message } from '../messaging/message';
 
 export interface WindowSummary {
@@ -15,9 +15,9 @@ const PAGE = 200;
 const MAX_SCANNED = 2_000;
 
 /**
- * Reads what a collapse window holds from the user's inbox, the per-user change log (DESIGN.md section 4):
- * entries from the window's first message up to its end, in the job's channel, not sent by the user (their
- * own messages from other devices are in their inbox too). The inbox, not a counter, is the source: it is
+ * Reads what a collapse window holds from the user's change log (DESIGN.md section 4): the `new` entries
+ * from the window's first message up to its end, in the job's channel, not sent by the user (their own
+ * messages from other devices are in their log too) and not deleted by now. The inbox, not a counter, is the source: it is
  * already written before anyone is notified, and a resent message is one entry, so nothing counts twice.
  */
 @Injectable()
@@ -31,21 +31,23 @@ export class PushWindowReader {
     windowEndMs: number,
   ): Promise<WindowSummary | null> {
     let after = (BigInt(firstMessageId) - 1n).toString();
-    let count = 0;
-    let latest: Message | undefined;
-    for (let scanned = 0; scanned < MAX_SCANNED;) {
-      const page = await this.history.inboxAfter(userId, after, PAGE);
-      for (const m of page) {
-        if (snowflakeTime(m.id) > windowEndMs) return latest ? { count, latest } : null;
-        if (m.channelId === channelId && m.senderId !== userId) {
-          count++;
-          latest = m;
-        }
+    const refs: MessageRef[] = [];
+    scan: for (let scanned = 0; scanned < MAX_SCANNED;) {
+      const page = await this.history.changesAfter(userId, after, PAGE);
+      for (const e of page) {
+        if (snowflakeTime(e.changeId) > windowEndMs) break scan;
+        if (e.kind === 'new' && e.channelId === channelId) refs.push({ channelId, id: e.messageId });
       }
       if (page.length < PAGE) break;
       scanned += page.length;
-      after = page[page.length - 1].id;
+      after = page[page.length - 1].changeId;
     }
-    return latest ? { count, latest } : null;
+    // Their current state: a message deleted since is not announced, an edited one shows its new text.
+    const fromOthers = (await this.history.getMessages(refs)).filter(
+      (m) => m.senderId !== userId && !m.deletedAt,
+    );
+    if (!fromOthers.length) return null;
+    const latest = fromOthers.reduce((a, b) => (BigInt(b.id) > BigInt(a.id) ? b : a));
+    return { count: fromOthers.length, latest };
   }
 }

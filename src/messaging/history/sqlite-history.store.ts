@@ -1,22 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { SqliteWriter } from '../../database/sqlite-writer';
-import type { Message } from '../message';
-import { bucketOf, HistoryStore } from './history.store';
-import { StoredRow, toMessage } from './sql-history.store';
 import { padId } from '../../ids/padded-id';
+import type { Message } from '../message';
+import { ChangeEntry, ContentUpdate, HistoryStore, MessageRef } from './history.store';
+import {
+  changeRows,
+  channelRow,
+  contentParams,
+  HISTORY_SQL,
+  NO_UPPER_ID,
+  newEntry,
+  paddedRefs,
+  StoredChange,
+  StoredMessage,
+  StoredReaction,
+  toChange,
+  toMessages,
+} from './sql-history.sql';
 
-const COLUMNS =
-  'message_id AS messageId, channel_id AS channelId, channel_type AS channelType, sender_id AS senderId, ' +
-  'content, client_msg_id AS clientMsgId, created_at AS createdAt';
-
-export const HISTORY_SQL = {
-  insertMessage:
-    'INSERT OR IGNORE INTO messages_by_channel (channel_id, message_id, bucket, channel_type, sender_id, content, client_msg_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  insertInbox:
-    'INSERT OR IGNORE INTO inbox_by_user (user_id, message_id, bucket, channel_id, channel_type, sender_id, content, client_msg_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  get: `SELECT ${COLUMNS} FROM messages_by_channel WHERE channel_id = ? AND message_id = ?`,
-  channelPage: `SELECT ${COLUMNS} FROM messages_by_channel WHERE channel_id = ? AND message_id < ? ORDER BY message_id DESC LIMIT ?`,
-  inboxPage: `SELECT ${COLUMNS} FROM inbox_by_user WHERE user_id = ? AND message_id > ? ORDER BY message_id ASC LIMIT ?`,
+/**
+ * Reads of many refs in one prepared statement: the refs go in as one JSON array of [channel id, message id]
+ * pairs, each looked up by primary key.
+ */
+const MANY_SQL = {
+  messages: HISTORY_SQL.get.replace(
+    'FROM messages_by_channel WHERE channel_id = ? AND message_id = ?',
+    'FROM json_each(?) AS r JOIN messages_by_channel ' +
+      "ON channel_id = json_extract(r.value, '$[0]') AND message_id = json_extract(r.value, '$[1]')",
+  ),
+  reactions: HISTORY_SQL.reactionsOf.replace(
+    'FROM message_reactions WHERE channel_id = ? AND message_id = ? AND active',
+    'FROM json_each(?) AS r JOIN message_reactions ' +
+      "ON channel_id = json_extract(r.value, '$[0]') AND message_id = json_extract(r.value, '$[1]') WHERE active",
+  ),
 };
 
 /**
@@ -34,56 +50,65 @@ export class SqliteHistoryStore extends HistoryStore {
   }
 
   addToInboxes(userIds: readonly string[], m: Message): Promise<void> {
+    return this.appendChange(userIds, newEntry(m));
+  }
+
+  appendChange(userIds: readonly string[], entry: ChangeEntry): Promise<void> {
     if (!userIds.length) return Promise.resolve();
-    return this.sqlite.write({ steps: [{ sql: HISTORY_SQL.insertInbox, rows: inboxRows(userIds, m) }] });
+    return this.sqlite.write({
+      steps: [{ sql: HISTORY_SQL.insertChange, rows: changeRows(userIds, entry) }],
+    });
   }
 
   async getMessage(channelId: string, id: string): Promise<Message | null> {
-    const row = this.sqlite.statement(HISTORY_SQL.get).get(channelId, padId(id)) as StoredRow | undefined;
-    return row ? toMessage(row) : null;
+    const row = this.sqlite.statement(HISTORY_SQL.get).get(channelId, padId(id)) as StoredMessage | undefined;
+    return row ? (await this.withState([row]))[0] : null;
   }
 
-  async channelPage(channelId: string, before: string | undefined, limit: number): Promise<Message[]> {
-    const upper = before === undefined ? '99999999999999999999' : padId(before);
-    return (this.sqlite.statement(HISTORY_SQL.channelPage).all(channelId, upper, limit) as StoredRow[]).map(
-      toMessage,
-    );
+  getMessages(refs: readonly MessageRef[]): Promise<Message[]> {
+    if (!refs.length) return Promise.resolve([]);
+    const rows = this.sqlite.statement(MANY_SQL.messages).all(JSON.stringify(paddedRefs(refs)));
+    return this.withState(rows as StoredMessage[]);
   }
 
-  async inboxAfter(userId: string, after: string | undefined, limit: number): Promise<Message[]> {
+  channelPage(channelId: string, before: string | undefined, limit: number): Promise<Message[]> {
+    const upper = before === undefined ? NO_UPPER_ID : padId(before);
+    const rows = this.sqlite.statement(HISTORY_SQL.channelPage).all(channelId, upper, limit);
+    return this.withState(rows as StoredMessage[]);
+  }
+
+  async changesAfter(userId: string, after: string | undefined, limit: number): Promise<ChangeEntry[]> {
     const lower = after === undefined ? '' : padId(after);
-    return (this.sqlite.statement(HISTORY_SQL.inboxPage).all(userId, lower, limit) as StoredRow[]).map(
-      toMessage,
-    );
+    const rows = this.sqlite.statement(HISTORY_SQL.changesPage).all(userId, lower, limit) as StoredChange[];
+    return rows.map(toChange);
   }
-}
 
-/** The parameters of a `messages_by_channel` row, in the order of HISTORY_SQL.insertMessage. */
-export function channelRow(m: Message): unknown[] {
-  return [
-    m.channelId,
-    padId(m.id),
-    bucketOf(m.id),
-    m.channelType,
-    m.senderId,
-    m.content,
-    m.clientMsgId,
-    Date.parse(m.createdAt),
-  ];
-}
+  updateContent(channelId: string, id: string, update: ContentUpdate): Promise<void> {
+    const rows = [contentParams(channelId, id, update)];
+    return this.sqlite.write({ steps: [{ sql: HISTORY_SQL.updateContent, rows }] });
+  }
 
-/** The parameters of each user's `inbox_by_user` row, in the order of HISTORY_SQL.insertInbox. */
-export function inboxRows(userIds: readonly string[], m: Message): unknown[][] {
-  const [id, bucket, createdAt] = [padId(m.id), bucketOf(m.id), Date.parse(m.createdAt)];
-  return userIds.map((u) => [
-    u,
-    id,
-    bucket,
-    m.channelId,
-    m.channelType,
-    m.senderId,
-    m.content,
-    m.clientMsgId,
-    createdAt,
-  ]);
+  setReaction(
+    ref: MessageRef,
+    r: { emoji: string; userId: string; active: boolean; changeId: string },
+  ): Promise<void> {
+    const [channelId, messageId, changeId] = [ref.channelId, padId(ref.id), padId(r.changeId)];
+    if (!r.active) {
+      const rows = [[changeId, channelId, messageId, r.emoji, r.userId]];
+      return this.sqlite.write({ steps: [{ sql: HISTORY_SQL.reactionOff, rows }] });
+    }
+    return this.sqlite.write({
+      steps: [
+        { sql: HISTORY_SQL.markReacted, rows: [[channelId, messageId]] },
+        { sql: HISTORY_SQL.reactionOn, rows: [[channelId, messageId, r.emoji, r.userId, changeId]] },
+      ],
+    });
+  }
+
+  private withState(rows: StoredMessage[]): Promise<Message[]> {
+    return toMessages(rows, async (refs) => {
+      const pairs = JSON.stringify(refs.map((r) => [r.channelId, r.messageId]));
+      return this.sqlite.statement(MANY_SQL.reactions).all(pairs) as StoredReaction[];
+    });
+  }
 }

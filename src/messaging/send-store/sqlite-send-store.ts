@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqliteSendDedupe } from '../dedupe/sqlite-send-dedupe';
 import type { SendRef } from '../dedupe/send-dedupe';
-import { channelRow, HISTORY_SQL, inboxRows } from '../history/sqlite-history.store';
+import { changeRows, channelRow, HISTORY_SQL, newEntry } from '../history/sql-history.sql';
 import type { Message } from '../message';
 import { SendStore } from './send-store';
 
@@ -21,7 +21,7 @@ export class SqliteSendStore extends SendStore {
     return this.dedupe.claimAnd(message.senderId, message.clientMsgId, { id, channelId, createdAt }, [
       { sql: HISTORY_SQL.insertMessage, rows: [channelRow(message)] },
       ...(inboxUserIds?.length
-        ? [{ sql: HISTORY_SQL.insertInbox, rows: inboxRows(inboxUserIds, message) }]
+        ? [{ sql: HISTORY_SQL.insertChange, rows: changeRows(inboxUserIds, newEntry(message)) }]
         : []),
     ]);
   }
