@@ -1,5 +1,5 @@
 import { until } from '../support/wait';
-import { ChatHttpClient, ChatMessage, ChatSocket, PresenceUpdate } from '../../src/client';
+import { ChatHttpClient, ChatMessage, ChatSocket, MessageUpdate, PresenceUpdate } from '../../src/client';
 import { Cluster, startCluster } from '../support/cluster';
 import { aUser, Inbox, TestUser } from '../support/builders';
 import { describeWith } from '../support/services';
@@ -103,6 +103,28 @@ describeWith(
         8000,
         'offline',
       );
+    });
+
+    it('counts two members reacting at once on two chat nodes, and message:updated crosses nodes', async () => {
+      const [node1, node2] = cluster.chat;
+      const g = await a.http.createGroup({ name: 'reactions', memberIds: [b.user.id, c.user.id] });
+      const [a1, b2, c1] = [
+        await device(node1.url, a),
+        await device(node2.url, b),
+        await device(node1.url, c),
+      ];
+      const updates = new Inbox<MessageUpdate>();
+      a1.socket.onUpdated(updates.push);
+      const m = sent(await c1.socket.send({ clientMsgId: 'react-race', channelId: g.id, content: 'react!' }));
+      const target = { channelId: g.id, messageId: m.id, emoji: '🎉' };
+      const [ra, rb] = await Promise.all([a1.socket.react(target), b2.socket.react(target)]);
+      expect([ra.ok, rb.ok]).toEqual([true, true]);
+      const final = await c.http.history(g.id);
+      expect(final.messages[0].reactions).toHaveLength(1);
+      expect([...final.messages[0].reactions![0].userIds].sort()).toEqual([a.user.id, b.user.id].sort());
+      // a's device on node 1 hears both, b's change from node 2 included
+      const heard = await updates.atLeast(2);
+      expect(heard.map((u) => u.message.id)).toEqual([m.id, m.id]);
     });
 
     it('bans a user connected to the other chat node within 2 s', async () => {
