@@ -2,10 +2,10 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ChatIoAdapter } from './chat-gateway/chat-io.adapter';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { AppLogger } from './common/app-logger';
 import { rawJsonProblem } from './common/json-edge';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, describeTopology } from './config/app-config';
@@ -23,10 +23,10 @@ export async function bootstrap(
     bodyParser: false,
     abortOnError: opts.abortOnError ?? true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   // The one place that says which adapters run here (AppConfig.topology); every module bound on the same.
   app
-    .get(Logger)
+    .get(AppLogger)
     .log(`roles=${[...config.roles].join(',')} ${describeTopology(config.topology)}`, 'Topology');
   app.use(httpMetrics(app.get(MetricsService)));
   app.disable('x-powered-by');

@@ -24,9 +24,18 @@ async function main(): Promise<void> {
   }
   const app = await bootstrap(config);
   const url = await app.getUrl();
-  console.log(
-    JSON.stringify({ msg: 'chat server listening', url, roles: [...config.roles], pid: process.pid }),
-  );
+  const roles = [...config.roles];
+  if (process.stdout.isTTY && config.logFormat !== 'json') {
+    // A person at a terminal: where things are, in one line.
+    const base = url.replace(/\/\/(\[::1?\]|0\.0\.0\.0|127\.0\.0\.1)(?=:)/, '//localhost');
+    const docs = config.hasRole('api') ? `, API docs ${base}/api/docs` : '';
+    console.log(
+      `chat server listening on ${base} (roles ${roles.join(',')}${docs}, metrics ${base}/metrics)`,
+    );
+  } else {
+    // The line scripts, tests and the bench wait for.
+    console.log(JSON.stringify({ msg: 'chat server listening', url, roles, pid: process.pid }));
+  }
 }
 
 main().catch((e: unknown) => {

@@ -81,6 +81,8 @@ export class AppConfig {
     apns?: { keyFile: string; keyId: string; teamId: string; topic: string; url?: string };
   };
   readonly logLevel!: string;
+  /** json lines, human lines, or auto: human on a terminal, json otherwise. */
+  readonly logFormat!: 'auto' | 'json' | 'pretty';
   readonly testHooks!: boolean;
   declare readonly jwtSecret: string;
   declare readonly consulToken: string | undefined;
@@ -194,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       },
       push: pushSettings(e),
       logLevel: e.LOG_LEVEL,
+      logFormat: e.LOG_FORMAT,
       testHooks: e.CHAT_TEST_HOOKS,
     },
     {

@@ -150,6 +150,7 @@ export const envSchema = z.object({
   APNS_TOPIC: z.string().trim().optional(),
   APNS_URL: optionalUrl(['http', 'https']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   CHAT_TEST_HOOKS: bool(false),
 });
 

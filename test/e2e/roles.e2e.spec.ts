@@ -118,6 +118,24 @@ describe('request logs', () => {
   });
 });
 
+describe('logs for a person', () => {
+  it('are human lines with LOG_FORMAT=pretty, and Nest start-up chatter stays out of info', async () => {
+    const node = await spawnServer({ DATA_DIR: tempDataDir(), LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' });
+    try {
+      await fetch(`${node.url}/api/discovery/chat-node`, { headers: { 'x-request-id': 'pretty-1' } });
+      const line = await node.waitForLine('/api/discovery/chat-node');
+      expect(line.startsWith('{')).toBe(false);
+      expect(line).toMatch(/WARN: request completed GET \/api\/discovery\/chat-node 401 \d+ ms/);
+      const topology = await node.waitForLine('[Topology]');
+      expect(topology).toContain('relational=sqlite');
+      expect(node.output()).not.toContain('Mapped {');
+      expect(node.output()).not.toContain('dependencies initialized');
+    } finally {
+      await node.kill('SIGTERM');
+    }
+  });
+});
+
 describe('signals other than SIGTERM and SIGINT', () => {
   it("leave the node serving, so Node's --heapsnapshot-signal can be used on a live node", async () => {
     const dir = tempDataDir();
