@@ -11,6 +11,7 @@ import { AccessAuthenticator } from '../auth/access-authenticator';
 import type { AuthUser } from '../common/auth-user';
 import { AppError } from '../common/app-error';
 import { validatePayload } from '../common/validation';
+import { CLIENT_EVENT_NAMES } from '../contract';
 import type { AckOf, ClientEventName, ClientEvents, HandshakeAuth, ServerEvents } from '../contract';
 import { MessageChangesService } from '../messaging/message-changes.service';
 import type { Message } from '../messaging/message';
@@ -54,17 +55,6 @@ const NO_AUTH = Object.freeze({});
 const DEVICE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Thin transport: authenticate the handshake, validate each event, make one call, answer with an ack. */
-/** Every event a client may emit (the contract's ClientEvents; the type makes a missing one a compile error). */
-const CLIENT_EVENTS: Record<ClientEventName, true> = {
-  'message:send': true,
-  sync: true,
-  'presence:heartbeat': true,
-  'message:edit': true,
-  'message:delete': true,
-  'reaction:add': true,
-  'reaction:remove': true,
-};
-
 @WebSocketGateway()
 export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger(ChatGateway.name);
@@ -226,7 +216,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     );
     // An event this server does not know is answered `bad_request` when it came with an ack, not left hanging.
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && Object.hasOwn(CLIENT_EVENTS, event)) return;
+      if (typeof event === 'string' && Object.hasOwn(CLIENT_EVENT_NAMES, event)) return;
       this.metrics.socketErrors.inc({ event: 'unknown', code: 'bad_request' });
       const ack = args.at(-1);
       if (typeof ack === 'function')

@@ -3,6 +3,7 @@
  * It imports nothing: a client can take this folder alone.
  */
 export * from './errors';
+export * from './event-names';
 export * from './messages';
 export * from './rest';
 export * from './socket-events';
