@@ -22,7 +22,9 @@ import {
   ReactionTargetDto,
   SendMessageDto,
   SyncQuery,
+  TypingDto,
 } from '../messaging/messaging.dto';
+import { TypingService } from '../messaging/typing.service';
 import { ReadMessagesService } from '../messaging/read-messages.service';
 import { SendMessageService } from '../messaging/send-message.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -65,6 +67,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly sender: SendMessageService,
     private readonly reader: ReadMessagesService,
     private readonly changes: MessageChangesService,
+    private readonly typing: TypingService,
     private readonly limiter: SendRateLimiter,
     private readonly emitter: SocketServerEmitter,
     private readonly metrics: MetricsService,
@@ -214,6 +217,17 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         return this.changes.react(userId, t.channelId, t.messageId, t.emoji, false);
       }),
     );
+    socket.on('typing', (payload: unknown, ack?: unknown) => {
+      const [input, callback] = split(payload, ack);
+      answer<'typing'>(
+        callback,
+        toAck('typing', async () => {
+          const { channelId } = validatePayload(TypingDto, input);
+          await this.typing.typing(socket.data.user.id, channelId);
+          return {};
+        }),
+      );
+    });
     // An event this server does not know is answered `bad_request` when it came with an ack, not left hanging.
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && Object.hasOwn(CLIENT_EVENT_NAMES, event)) return;

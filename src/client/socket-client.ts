@@ -71,6 +71,11 @@ export class ChatSocket {
     return this.socket.timeout(timeoutMs).emitWithAck('reaction:remove', target);
   }
 
+  /** Tells the channel's other members this user is typing; call it at most every 2 s while typing. */
+  typing(channelId: string, timeoutMs = 10_000): Promise<AckOf<'typing'>> {
+    return this.socket.timeout(timeoutMs).emitWithAck('typing', { channelId });
+  }
+
   /** A message was edited, deleted or reacted to: upsert it by id; `changeId` moves the cursor. */
   onUpdated(fn: ServerEvents['message:updated']): this {
     return this.on('message:updated', fn);

@@ -9,6 +9,7 @@ export const CLIENT_EVENT_NAMES: Readonly<Record<ClientEventName, true>> = {
   'message:delete': true,
   'reaction:add': true,
   'reaction:remove': true,
+  typing: true,
 };
 
 /** Every event the server emits, at run time. */
@@ -19,4 +20,5 @@ export const SERVER_EVENT_NAMES: Readonly<Record<ServerEventName, true>> = {
   'server:draining': true,
   'sync:required': true,
   'system:announcement': true,
+  typing: true,
 };

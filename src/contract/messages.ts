@@ -101,3 +101,14 @@ export interface HistoryPage {
   /** Pass as `before` for the next older page; null on the oldest. */
   nextBefore: string | null;
 }
+
+/** The socket's `typing`: the user is typing in this channel (never stored, never in sync). */
+export interface TypingInput {
+  channelId: string;
+}
+
+/** `typing` to the other members' devices; clients show it for about 6 s. */
+export interface TypingSignal {
+  channelId: string;
+  userId: string;
+}

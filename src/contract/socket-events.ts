@@ -8,6 +8,8 @@ import type {
   SendInput,
   SyncPage,
   SyncQuery,
+  TypingInput,
+  TypingSignal,
 } from './messages';
 import type { PresenceUpdate } from './rest';
 
@@ -29,6 +31,8 @@ export interface ClientEvents {
   'message:delete': (input: MessageTarget, ack: (answer: AckResult<{ message: Message }>) => void) => void;
   'reaction:add': (input: ReactionTarget, ack: (answer: AckResult<{ message: Message }>) => void) => void;
   'reaction:remove': (input: ReactionTarget, ack: (answer: AckResult<{ message: Message }>) => void) => void;
+  /** Members only; a repeat within 2 s is acked and not re-emitted. */
+  typing: (input: TypingInput, ack: (answer: AckResult) => void) => void;
 }
 
 export type ClientEventName = keyof ClientEvents;
@@ -54,6 +58,8 @@ export interface ServerEvents {
   'message:new': (message: Message) => void;
   /** An edit, a delete or a reaction change, to every device of every member (the acting one too). */
   'message:updated': (update: MessageUpdate) => void;
+  /** Another member is typing in a channel. */
+  typing: (signal: TypingSignal) => void;
   'presence:update': (update: PresenceUpdate) => void;
   'server:draining': (notice: DrainingNotice) => void;
   /** Live events may have been lost (a pub/sub link dropped): sync from the cursor now. */

@@ -22,6 +22,7 @@ import type {
   Receipt,
   SendInput,
   SyncPage,
+  TypingInput,
   SyncQuery as SyncQueryShape,
   HistoryQuery as HistoryQueryShape,
 } from '../contract';
@@ -149,6 +150,12 @@ export class ReactionTargetDto extends MessageTargetDto implements ReactionTarge
   @IsString() @Length(1, 200) emoji!: string;
 }
 
+/** The socket's `typing`. */
+export class TypingDto implements TypingInput {
+  @IsString() @Length(1, 120) channelId!: string;
+}
+
+export type TypingDtoIsTheContract = Assert<SameType<TypingDto, TypingInput>>;
 export type EditMessageDtoIsTheContract = Assert<SameType<EditMessageDto, EditInput>>;
 export type MessageTargetDtoIsTheContract = Assert<SameType<MessageTargetDto, MessageTarget>>;
 export type EditTargetDtoIsTheContract = Assert<SameType<EditTargetDto, EditTarget>>;

@@ -19,6 +19,8 @@ import { MessagePublisher } from './message-publisher';
 import { ReadMessagesService } from './read-messages.service';
 import { SendMessageService } from './send-message.service';
 import { MessageChangesService } from './message-changes.service';
+import { InMemoryTypingGate, RedisTypingGate, TypingGate, TypingService } from './typing.service';
+import { redisOrEmbedded } from '../redis/redis-or-embedded';
 import { ClaimThenStore, SendStore } from './send-store/send-store';
 import { SqliteSendStore } from './send-store/sqlite-send-store';
 
@@ -60,6 +62,7 @@ export class MessagingModule {
       FanoutEnqueuer,
       SendMessageService,
       MessageChangesService,
+      TypingService,
     ];
     return {
       module: MessagingModule,
@@ -69,7 +72,16 @@ export class MessagingModule {
         GroupsModule,
         ...(config.topology.history === 'cassandra' ? [CassandraModule] : []),
       ],
-      providers: [...STORES[config.topology.history], ...services],
+      providers: [
+        ...STORES[config.topology.history],
+        ...services,
+        redisOrEmbedded(
+          TypingGate,
+          'the cross-node typing repeat gate',
+          () => new InMemoryTypingGate(),
+          (_config, redis) => new RedisTypingGate(redis),
+        ),
+      ],
       exports: [HistoryStore, SendDedupe, SendStore, ...services],
     };
   }

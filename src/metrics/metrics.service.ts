@@ -21,6 +21,7 @@ export class MetricsService {
   readonly socketErrors: Counter<'event' | 'code'>;
   readonly messagesDelivered: Counter<'channel_type'>;
   readonly messageChanges: Counter<'kind'>;
+  readonly typingEvents: Counter<'outcome'>;
   readonly jobDuration: Histogram<'queue' | 'outcome'>;
 
   constructor(config: AppConfig) {
@@ -72,6 +73,12 @@ export class MetricsService {
       name: 'chat_message_changes_total',
       help: 'Edits, deletes and reaction changes that changed a message (a retry that changes nothing is left out)',
       labelNames: ['kind'],
+      registers: [this.registry],
+    });
+    this.typingEvents = new Counter({
+      name: 'chat_typing_events_total',
+      help: 'Typing signals by outcome: emitted to the other members, or a repeat within 2 s (acked, not emitted)',
+      labelNames: ['outcome'],
       registers: [this.registry],
     });
     this.jobDuration = new Histogram({

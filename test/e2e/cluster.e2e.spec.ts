@@ -1,5 +1,12 @@
 import { until } from '../support/wait';
-import { ChatHttpClient, ChatMessage, ChatSocket, MessageUpdate, PresenceUpdate } from '../../src/client';
+import {
+  ChatHttpClient,
+  ChatMessage,
+  ChatSocket,
+  MessageUpdate,
+  PresenceUpdate,
+  TypingSignal,
+} from '../../src/client';
 import { Cluster, startCluster } from '../support/cluster';
 import { aUser, Inbox, TestUser } from '../support/builders';
 import { describeWith } from '../support/services';
@@ -105,7 +112,7 @@ describeWith(
       );
     });
 
-    it('counts two members reacting at once on two chat nodes, and message:updated crosses nodes', async () => {
+    it('counts two members reacting at once on two chat nodes; message:updated and typing cross nodes', async () => {
       const [node1, node2] = cluster.chat;
       const g = await a.http.createGroup({ name: 'reactions', memberIds: [b.user.id, c.user.id] });
       const [a1, b2, c1] = [
@@ -115,6 +122,8 @@ describeWith(
       ];
       const updates = new Inbox<MessageUpdate>();
       a1.socket.onUpdated(updates.push);
+      const typing = new Inbox<TypingSignal>();
+      a1.socket.on('typing', typing.push);
       const m = sent(await c1.socket.send({ clientMsgId: 'react-race', channelId: g.id, content: 'react!' }));
       const target = { channelId: g.id, messageId: m.id, emoji: '🎉' };
       const [ra, rb] = await Promise.all([a1.socket.react(target), b2.socket.react(target)]);
@@ -125,6 +134,9 @@ describeWith(
       // a's device on node 1 hears both, b's change from node 2 included
       const heard = await updates.atLeast(2);
       expect(heard.map((u) => u.message.id)).toEqual([m.id, m.id]);
+      // typing crosses nodes the same way
+      expect(await b2.socket.typing(g.id)).toEqual({ ok: true });
+      expect(await typing.atLeast(1)).toEqual([{ channelId: g.id, userId: b.user.id }]);
     });
 
     it('bans a user connected to the other chat node within 2 s', async () => {
