@@ -50,7 +50,9 @@ export async function bootstrap(
       .setDescription('REST part of the client contract. Real-time messaging is Socket.IO on a chat node.')
       .addBearerAuth()
       .build();
-    SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
+    // Operation ids are the handler names (unique across controllers; the OpenAPI test checks it).
+    const options = { operationIdFactory: (_controller: string, method: string) => method };
+    SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc, options));
   }
   if (config.hasRole('chat')) app.useWebSocketAdapter(new ChatIoAdapter(app, config));
   // Only the stop signals. Nest's default list includes SIGUSR2, SIGHUP and SIGQUIT, so Node's own

@@ -1,24 +1,42 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { ApiErrors, ApiSignedIn } from '../common/api-errors';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
+import { GroupDto } from '../groups/groups.dto';
+import { QUEUE_NAMES, QueueName } from '../queue/job-catalogue';
+import type { JobCounts } from '../queue/job-queue';
 import { AdminOpsService } from './admin-ops.service';
 import { AdminUsersService } from './admin-users.service';
 import { AdminGuard } from './admin.guard';
 import {
+  AdminGroupPageDto,
   AdminUserDto,
+  AdminUserPageDto,
   AnnouncementDto,
+  AnnouncementSentDto,
+  AuditEntryDto,
   AuditQuery,
+  ChatNodeLoadDto,
+  FailedJobDto,
   FailedJobsQuery,
+  JobCountsDto,
   PageQuery,
+  StatsDto,
   UserPageQuery,
 } from './admin.dto';
 import { AuditRepository } from './audit.repository';
 
 /** The operators' API. Every route needs the admin role; everyone else gets 403 forbidden. */
 @ApiTags('admin')
-@ApiBearerAuth()
-@ApiForbiddenResponse({ description: 'not an admin' })
+@ApiSignedIn('not an admin, or the account is banned')
 @UseGuards(AdminGuard)
 @Controller('admin')
 export class AdminController {
@@ -29,70 +47,108 @@ export class AdminController {
   ) {}
 
   @Get('users')
-  listUsers(@Query() q: UserPageQuery) {
+  @ApiOperation({ summary: 'List users, optionally by username prefix' })
+  @ApiOkResponse({ type: AdminUserPageDto })
+  @ApiErrors(400)
+  listUsers(@Query() q: UserPageQuery): Promise<AdminUserPageDto> {
     return this.users.list(q);
   }
 
   @Get('users/:id')
+  @ApiOperation({ summary: 'Show a user with role, ban and presence' })
   @ApiOkResponse({ type: AdminUserDto })
-  showUser(@Param('id') id: string) {
+  @ApiErrors(404)
+  showUser(@Param('id') id: string): Promise<AdminUserDto> {
     return this.users.show(id);
   }
 
   @Post('users/:id/ban')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Ban a user: their sessions end and their sockets are disconnected everywhere' })
   @ApiOkResponse({ type: AdminUserDto, description: 'banned; the user is disconnected everywhere' })
-  ban(@CurrentUser() me: AuthUser, @Param('id') id: string) {
+  @ApiErrors([400, 'an admin cannot ban themselves'], 404)
+  banUser(@CurrentUser() me: AuthUser, @Param('id') id: string): Promise<AdminUserDto> {
     return this.users.ban(me.id, id);
   }
 
   @Post('users/:id/unban')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Lift a ban' })
   @ApiOkResponse({ type: AdminUserDto })
-  unban(@CurrentUser() me: AuthUser, @Param('id') id: string) {
+  @ApiErrors(404)
+  unbanUser(@CurrentUser() me: AuthUser, @Param('id') id: string): Promise<AdminUserDto> {
     return this.users.unban(me.id, id);
   }
 
   @Post('users/:id/logout')
   @HttpCode(204)
-  async forceLogout(@CurrentUser() me: AuthUser, @Param('id') id: string): Promise<void> {
+  @ApiOperation({ summary: "End every session of a user and disconnect the user's sockets" })
+  @ApiNoContentResponse()
+  @ApiErrors(404)
+  async logoutUser(@CurrentUser() me: AuthUser, @Param('id') id: string): Promise<void> {
     await this.users.forceLogout(me.id, id);
   }
 
   @Get('groups')
-  listGroups(@Query() q: PageQuery) {
+  @ApiOperation({ summary: 'List every group, a page at a time' })
+  @ApiOkResponse({ type: AdminGroupPageDto })
+  @ApiErrors(400)
+  listGroups(@Query() q: PageQuery): Promise<AdminGroupPageDto> {
     return this.ops.listGroups(q.offset, q.limit);
   }
 
   @Get('groups/:id')
-  showGroup(@Param('id') id: string) {
+  @ApiOperation({ summary: 'Show any group with its members' })
+  @ApiOkResponse({ type: GroupDto })
+  @ApiErrors(404)
+  showGroup(@Param('id') id: string): Promise<GroupDto> {
     return this.ops.showGroup(id);
   }
 
   @Delete('groups/:id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a group' })
+  @ApiNoContentResponse()
+  @ApiErrors(404)
   async deleteGroup(@CurrentUser() me: AuthUser, @Param('id') id: string): Promise<void> {
     await this.ops.deleteGroup(me.id, id);
   }
 
   @Get('chat-nodes')
-  chatNodes() {
+  @ApiOperation({ summary: 'The chat nodes discovery sees as healthy, with their load' })
+  @ApiOkResponse({ type: [ChatNodeLoadDto] })
+  listChatNodes(): Promise<ChatNodeLoadDto[]> {
     return this.ops.chatNodes();
   }
 
   @Get('queues')
-  queues() {
+  @ApiOperation({ summary: 'Job counts of every queue, by state' })
+  @ApiExtraModels(JobCountsDto)
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: Object.fromEntries(QUEUE_NAMES.map((q) => [q, { $ref: getSchemaPath(JobCountsDto) }])),
+      required: [...QUEUE_NAMES],
+    },
+  })
+  queueCounts(): Promise<Record<QueueName, JobCounts>> {
     return this.ops.queues();
   }
 
   @Get('queues/:name/failed')
-  failed(@Param('name') name: string, @Query() q: FailedJobsQuery) {
+  @ApiOperation({ summary: "A queue's most recently failed jobs" })
+  @ApiOkResponse({ type: [FailedJobDto] })
+  @ApiErrors(400, [404, 'no queue of that name'])
+  listFailedJobs(@Param('name') name: string, @Query() q: FailedJobsQuery): Promise<FailedJobDto[]> {
     return this.ops.failedJobs(name, q.limit);
   }
 
   @Post('queues/:name/failed/:jobId/retry')
   @HttpCode(204)
-  async retry(
+  @ApiOperation({ summary: 'Put a failed job back to waiting with a fresh set of attempts' })
+  @ApiNoContentResponse()
+  @ApiErrors([404, 'no queue of that name, or no such failed job'])
+  async retryFailedJob(
     @CurrentUser() me: AuthUser,
     @Param('name') name: string,
     @Param('jobId') jobId: string,
@@ -101,18 +157,26 @@ export class AdminController {
   }
 
   @Get('stats')
-  stats() {
+  @ApiOperation({ summary: 'Live figures: users online, sockets, message rate, chat nodes' })
+  @ApiOkResponse({ type: StatsDto })
+  stats(): Promise<StatsDto> {
     return this.ops.stats();
   }
 
   @Post('announcements')
   @HttpCode(200)
-  announce(@CurrentUser() me: AuthUser, @Body() body: AnnouncementDto) {
+  @ApiOperation({ summary: 'Broadcast a system announcement to every connected socket' })
+  @ApiOkResponse({ type: AnnouncementSentDto })
+  @ApiErrors(400, 413)
+  announce(@CurrentUser() me: AuthUser, @Body() body: AnnouncementDto): Promise<AnnouncementSentDto> {
     return this.ops.announce(me.id, body.text);
   }
 
   @Get('audit')
-  auditLog(@Query() q: AuditQuery) {
+  @ApiOperation({ summary: 'The audit log of admin actions, newest first' })
+  @ApiOkResponse({ type: [AuditEntryDto] })
+  @ApiErrors(400)
+  listAudit(@Query() q: AuditQuery): Promise<AuditEntryDto[]> {
     return this.audit.list(q.limit ?? 50, q.before);
   }
 }

@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IntParam } from '../common/query-params';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IntParam } from '../common/query-params';
+import type { Assert, SameType } from '../common/same-type';
+import type { ChatNode } from '../discovery/chat-node-registry';
+import { GroupDto } from '../groups/groups.dto';
+import type { QueueName } from '../queue/job-catalogue';
+import type { FailedJob, JobCounts } from '../queue/job-queue';
+import type { AuditEntry } from './audit.repository';
 
 export class PageQuery {
   @IntParam(0, Number.MAX_SAFE_INTEGER, 0)
@@ -48,3 +54,64 @@ export class AdminUserDto {
   @ApiProperty({ nullable: true, type: String }) lastActiveAt!: string | null;
   @ApiProperty({ enum: ['online', 'offline'] }) status!: string;
 }
+
+export class AdminUserPageDto {
+  @ApiProperty({ type: [AdminUserDto] }) users!: AdminUserDto[];
+  @ApiProperty({ type: 'integer', description: 'users matching the search, over all pages' }) total!: number;
+}
+
+export class AdminGroupPageDto {
+  @ApiProperty({ type: [GroupDto] }) groups!: GroupDto[];
+  @ApiProperty({ type: 'integer', description: 'groups over all pages' }) total!: number;
+}
+
+/** A healthy chat node with the load it last reported. */
+export class ChatNodeLoadDto implements ChatNode {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'where clients open their Socket.IO connection' }) url!: string;
+  @ApiProperty({ type: 'integer' }) connections!: number;
+  @ApiProperty({ type: 'integer', description: 'connections this node is sized for' }) capacity!: number;
+  @ApiProperty({ enum: ['passing'] }) health!: 'passing';
+}
+
+export class JobCountsDto {
+  @ApiProperty({ type: 'integer' }) waiting!: number;
+  @ApiProperty({ type: 'integer' }) active!: number;
+  @ApiProperty({ type: 'integer' }) delayed!: number;
+  @ApiProperty({ type: 'integer' }) failed!: number;
+  @ApiProperty({ type: 'integer' }) completed!: number;
+}
+
+export class FailedJobDto {
+  @ApiProperty() jobId!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "the job's payload, by queue" })
+  payload!: FailedJob<QueueName>['payload'];
+  @ApiProperty() failedReason!: string;
+  @ApiProperty({ type: 'integer' }) attempts!: number;
+}
+
+export class StatsDto {
+  @ApiProperty({ type: 'integer' }) onlineUsers!: number;
+  @ApiProperty({ type: 'integer', description: 'sockets over every healthy chat node' }) connections!: number;
+  @ApiProperty({ description: 'messages sent per second, over the last few seconds' })
+  messagesPerSecond!: number;
+  @ApiProperty({ type: 'integer', description: 'healthy chat nodes' }) chatNodes!: number;
+}
+
+export class AnnouncementSentDto {
+  @ApiProperty({ description: 'ISO-8601: when it was broadcast' }) at!: string;
+}
+
+export class AuditEntryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'ISO-8601' }) at!: string;
+  @ApiProperty() actorId!: string;
+  @ApiProperty({ example: 'user.ban' }) action!: string;
+  @ApiProperty({ example: 'user' }) targetType!: string;
+  @ApiProperty() targetId!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
+}
+
+export type JobCountsDtoIsTheQueues = Assert<SameType<JobCountsDto, JobCounts>>;
+export type FailedJobDtoIsTheQueues = Assert<SameType<FailedJobDto, FailedJob<QueueName>>>;
+export type AuditEntryDtoIsTheLog = Assert<SameType<AuditEntryDto, AuditEntry>>;

@@ -6,7 +6,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 /** An optional integer query parameter in [min, max]: query strings arrive as text, so it is converted first. */
 export function IntParam(min: number, max: number, def: number, description?: string): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ minimum: min, maximum: max, default: def, description }),
+    ApiPropertyOptional({ type: 'integer', minimum: min, maximum: max, default: def, description }),
     IsOptional(),
     Type(() => Number),
     IsInt(),

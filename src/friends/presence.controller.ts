@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
+import { ApiErrors, ApiSignedIn } from '../common/api-errors';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
 import type { Assert, SameType } from '../common/same-type';
@@ -24,15 +25,17 @@ class PresenceViewDto {
 }
 
 @ApiTags('presence')
-@ApiBearerAuth()
+@ApiSignedIn()
 @Controller('presence')
 export class PresenceController {
   constructor(private readonly friends: FriendsService) {}
 
   /** Presence of the given users who are the caller's friends; others are left out. */
   @Get()
+  @ApiOperation({ summary: 'Presence of the given users who are friends of the caller' })
   @ApiOkResponse({ type: [PresenceViewDto] })
-  get(@CurrentUser() me: AuthUser, @Query() q: PresenceQueryDto): Promise<PresenceViewDto[]> {
+  @ApiErrors(400)
+  getPresence(@CurrentUser() me: AuthUser, @Query() q: PresenceQueryDto): Promise<PresenceViewDto[]> {
     return this.friends.presenceOf(me.id, q.userIds ? q.userIds.split(',') : []);
   }
 }

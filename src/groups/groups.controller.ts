@@ -1,51 +1,71 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiErrors, ApiSignedIn } from '../common/api-errors';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
 import { AddMembersDto, CreateGroupDto, GroupDto, SetRoleDto } from './groups.dto';
 import { GroupsService } from './groups.service';
 
 @ApiTags('groups')
-@ApiBearerAuth()
+@ApiSignedIn()
 @Controller('groups')
 export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a group owned by the caller' })
   @ApiCreatedResponse({ type: GroupDto })
-  create(@CurrentUser() me: AuthUser, @Body() body: CreateGroupDto): Promise<GroupDto> {
+  @ApiErrors(400, [404, 'a member is not a user'], [409, 'more than 100 members'], 413)
+  createGroup(@CurrentUser() me: AuthUser, @Body() body: CreateGroupDto): Promise<GroupDto> {
     return this.groups.create(me.id, body.name, body.memberIds);
   }
 
   @Get()
+  @ApiOperation({ summary: 'The groups the caller is in' })
   @ApiOkResponse({ type: [GroupDto] })
-  mine(@CurrentUser() me: AuthUser): Promise<GroupDto[]> {
+  listMyGroups(@CurrentUser() me: AuthUser): Promise<GroupDto[]> {
     return this.groups.mine(me.id);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A group the caller is in' })
   @ApiOkResponse({ type: GroupDto })
-  get(@CurrentUser() me: AuthUser, @Param('id') id: string): Promise<GroupDto> {
+  @ApiErrors([403, 'not a member of this group'], [404, 'no such group'])
+  getGroup(@CurrentUser() me: AuthUser, @Param('id') id: string): Promise<GroupDto> {
     return this.groups.get(me.id, id);
   }
 
   @Post(':id/members')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Add members (the owner or an admin)' })
   @ApiOkResponse({ type: GroupDto })
-  add(@CurrentUser() me: AuthUser, @Param('id') id: string, @Body() body: AddMembersDto): Promise<GroupDto> {
+  @ApiErrors(
+    400,
+    [403, 'not the owner or an admin of this group'],
+    [404, 'no such group, or a user that does not exist'],
+    [409, 'more than 100 members'],
+    413,
+  )
+  addGroupMembers(
+    @CurrentUser() me: AuthUser,
+    @Param('id') id: string,
+    @Body() body: AddMembersDto,
+  ): Promise<GroupDto> {
     return this.groups.addMembers(me.id, id, body.userIds);
   }
 
   @Delete(':id/members/:userId')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a member, or leave the group (userId is the caller)' })
   @ApiNoContentResponse({ description: 'removed, or left when userId is the caller' })
-  async remove(
+  @ApiErrors([403, 'not allowed to remove this member'], [404, 'no such group or member'])
+  async removeGroupMember(
     @CurrentUser() me: AuthUser,
     @Param('id') id: string,
     @Param('userId') userId: string,
@@ -54,8 +74,15 @@ export class GroupsController {
   }
 
   @Patch(':id/members/:userId')
+  @ApiOperation({ summary: 'Make a member an admin or back (the owner only)' })
   @ApiOkResponse({ type: GroupDto, description: 'the owner makes a member an admin or back' })
-  setRole(
+  @ApiErrors(
+    [400, 'a malformed body, or the owner as the target'],
+    [403, 'not the owner of this group'],
+    [404, 'no such group or member'],
+    413,
+  )
+  setGroupMemberRole(
     @CurrentUser() me: AuthUser,
     @Param('id') id: string,
     @Param('userId') userId: string,

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiSignedIn } from '../common/api-errors';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
 import { MessageDto } from './message';
@@ -10,7 +11,7 @@ import { ReadMessagesService } from './read-messages.service';
 const MESSAGE = 'channels/:channelId/messages/:messageId';
 
 @ApiTags('messages')
-@ApiBearerAuth()
+@ApiSignedIn()
 @Controller()
 export class MessagingController {
   constructor(
@@ -19,14 +20,18 @@ export class MessagingController {
   ) {}
 
   @Get('sync')
+  @ApiOperation({ summary: "Catch up on the caller's change log after a cursor" })
   @ApiOkResponse({ type: SyncPageDto })
+  @ApiErrors(400)
   sync(@CurrentUser() me: AuthUser, @Query() q: SyncQuery): Promise<SyncPageDto> {
     return this.read.sync(me.id, q.after, q.limit);
   }
 
   @Get('channels/:channelId/messages')
+  @ApiOperation({ summary: "A page of a channel's messages, newest first" })
   @ApiOkResponse({ type: HistoryPageDto })
-  history(
+  @ApiErrors(400, [403, 'not a member of this channel'], [404, 'no such channel'])
+  channelHistory(
     @CurrentUser() me: AuthUser,
     @Param('channelId') channelId: string,
     @Query() q: HistoryQuery,
@@ -37,7 +42,13 @@ export class MessagingController {
   @Patch(MESSAGE)
   @ApiOperation({ summary: 'Edit a message (its sender only)' })
   @ApiOkResponse({ type: MessageDto, description: 'the edited message' })
-  async edit(
+  @ApiErrors(
+    400,
+    [403, 'not a member of this channel, or not the sender'],
+    [404, 'no such channel or message, or a deleted one'],
+    [413, 'content longer than 100,000 characters'],
+  )
+  async editMessage(
     @CurrentUser() me: AuthUser,
     @Param('channelId') channelId: string,
     @Param('messageId') messageId: string,
@@ -50,7 +61,8 @@ export class MessagingController {
   @HttpCode(204)
   @ApiOperation({ summary: "Delete a message (its sender, or a group's owner or admin); the text is erased" })
   @ApiNoContentResponse()
-  async delete(
+  @ApiErrors([403, "neither the sender nor a group's owner or admin"], [404, 'no such channel or message'])
+  async deleteMessage(
     @CurrentUser() me: AuthUser,
     @Param('channelId') channelId: string,
     @Param('messageId') messageId: string,
@@ -61,7 +73,13 @@ export class MessagingController {
   @Put(`${MESSAGE}/reactions/:emoji`)
   @ApiOperation({ summary: 'React to a message (any member; at most 20 different emoji a message)' })
   @ApiOkResponse({ type: MessageDto })
-  async react(
+  @ApiErrors(
+    [400, 'emoji is not 1 to 32 characters without whitespace'],
+    [403, 'not a member of this channel'],
+    [404, 'no such channel or message, or a deleted one'],
+    [409, 'the message already holds 20 different emoji'],
+  )
+  async addReaction(
     @CurrentUser() me: AuthUser,
     @Param('channelId') channelId: string,
     @Param('messageId') messageId: string,
@@ -71,9 +89,14 @@ export class MessagingController {
   }
 
   @Delete(`${MESSAGE}/reactions/:emoji`)
-  @ApiOperation({ summary: 'Take back a reaction' })
+  @ApiOperation({ summary: "Take back the caller's reaction" })
   @ApiOkResponse({ type: MessageDto })
-  async unreact(
+  @ApiErrors(
+    [400, 'emoji is not 1 to 32 characters without whitespace'],
+    [403, 'not a member of this channel'],
+    [404, 'no such channel or message, or a deleted one'],
+  )
+  async removeReaction(
     @CurrentUser() me: AuthUser,
     @Param('channelId') channelId: string,
     @Param('messageId') messageId: string,
