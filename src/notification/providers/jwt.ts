@@ -1,10 +1,10 @@
-import { KeyObject, sign } from 'node:crypto';
-
-const b64url = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+import type { KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 
 /**
- * A compact JWS (RFC 7515). ES256 signatures are the raw 64-byte r||s that JOSE wants (RFC 7518 3.4),
- * not the DER node:crypto gives by default.
+ * A compact JWS (RFC 7515) for a push provider: APNs' provider token (ES256) and Google's OAuth assertion
+ * (RS256), signed by `jsonwebtoken` (ES256 in the raw r||s form JOSE wants). The claims carry their own
+ * `iat` (and `exp`), which `jsonwebtoken` keeps.
  */
 export function signJwt(
   alg: 'ES256' | 'RS256',
@@ -12,10 +12,5 @@ export function signJwt(
   claims: Record<string, string | number>,
   key: KeyObject,
 ): string {
-  const input = `${b64url({ alg, typ: 'JWT', ...header })}.${b64url(claims)}`;
-  const signature =
-    alg === 'ES256'
-      ? sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' })
-      : sign('sha256', Buffer.from(input), key);
-  return `${input}.${signature.toString('base64url')}`;
+  return jwt.sign(claims, key, { algorithm: alg, header: { alg, typ: 'JWT', ...header } });
 }
