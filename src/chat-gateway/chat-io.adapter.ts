@@ -105,7 +105,7 @@ const coalesced = new WeakSet<EngineTransport>();
 /**
  * engine.io hands a WebSocket transport every packet that queued while its previous write was in flight
  * (under load, 6–7 at a time: acks and deliveries), and ws writes each as its own `writev`. Corking the TCP
- * socket around that loop sends them in one. Measured: +19% messages/s at saturation (README, Measured).
+ * socket around that loop sends them in one. Measured: +19% messages/s at saturation (docs/benchmarks.md).
  * It reaches ws's `_socket` (the net.Socket); if a version lacks it, nothing is patched.
  */
 function coalesceWrites(engineSocket: EngineSocket): void {

@@ -156,7 +156,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   /**
    * The client events are plain Socket.IO listeners, not `@SubscribeMessage` handlers: Nest's per-event
    * pipeline (rxjs, parameter decorators, its ack wrapper) cost as much CPU as a send itself at saturation,
-   * and its per-socket subscriptions about 9 KB of heap per idle connection (README, Measured). An event sent
+   * and its per-socket subscriptions about 9 KB of heap per idle connection (docs/benchmarks.md). An event sent
    * without a payload gets its ack callback as the first argument.
    */
   private listen(socket: GatewaySocket): void {

@@ -8,7 +8,7 @@ import { GroupDto } from './groups.dto';
 import { Group, GroupFull, GroupsRepository } from './groups.repository';
 
 const full = () => AppError.conflict(`a group has at most ${MAX_GROUP_MEMBERS} members`);
-/** New members see messages from the moment they join (DESIGN: membership over time, README). */
+/** New members see messages from the moment they join (DESIGN: membership over time, docs/architecture.md). */
 const nowId = () => snowflakeAt(Date.now()).toString();
 
 @Injectable()

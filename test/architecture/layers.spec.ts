@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
 
 /**
- * The layers of src/, lowest first (README, "Architecture"). A folder may import only folders below it, so
+ * The layers of src/, lowest first (docs/architecture.md). A folder may import only folders below it, so
  * there is no import cycle between folders and infrastructure never reaches up into a feature. Files at the
  * root of src/ (the composition root: app.module, entities, bootstrap, main) may import anything.
  */
