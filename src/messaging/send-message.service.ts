@@ -123,10 +123,9 @@ export class SendMessageService {
       content: input.content,
       clientMsgId: input.clientMsgId,
     };
-    await Promise.all([
-      this.history.saveMessage(message),
-      channel.memberIds ? this.history.addToInboxes(channel.memberIds, message) : undefined,
-    ]);
+    // The row before the entries, as on the first write (an entry is never visible before its message).
+    await this.history.saveMessage(message);
+    if (channel.memberIds) await this.history.addToInboxes(channel.memberIds, message);
     return { message, channel };
   }
 

@@ -12,7 +12,7 @@ export abstract class SendStore {
   abstract claimAndStore(message: Message, inboxUserIds: readonly string[] | undefined): Promise<SendRef>;
 }
 
-/** Dedupe and history in different places (Redis, Postgres, Cassandra): claim first, then write concurrently. */
+/** Dedupe and history in different places (Postgres, Cassandra): claim first, then the message row, then the entries. */
 @Injectable()
 export class ClaimThenStore extends SendStore {
   constructor(
@@ -30,10 +30,10 @@ export class ClaimThenStore extends SendStore {
       createdAt,
     });
     if (bound.id !== message.id) return bound;
-    await Promise.all([
-      this.history.saveMessage(message),
-      inboxUserIds?.length ? this.history.addToInboxes(inboxUserIds, message) : undefined,
-    ]);
+    // The message row before the change-log entries: sync reads an entry's message from the channel's log,
+    // so an entry must never be visible before its message (a sync would pass over it for good).
+    await this.history.saveMessage(message);
+    if (inboxUserIds?.length) await this.history.addToInboxes(inboxUserIds, message);
     return bound;
   }
 }
