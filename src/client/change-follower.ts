@@ -32,6 +32,12 @@ export interface FollowOptions {
  */
 export class ChangeFollower {
   private cursorValue: string | undefined;
+  /**
+   * The cursor up to which sync has answered everything. Catch-ups page from here, not from the live
+   * cursor: while a chat node's pub/sub link is down, events from the same node still arrive live and move
+   * the live cursor past events of other nodes that the gap lost, which the catch-up must still return.
+   */
+  private synced: string | undefined;
   private running?: Promise<void>;
   private again = false;
   private readonly detach: () => void;
@@ -41,6 +47,7 @@ export class ChangeFollower {
     private readonly opts: FollowOptions,
   ) {
     this.cursorValue = opts.cursor;
+    this.synced = opts.cursor;
     const onNew = (m: ChatMessage) => {
       this.cursorValue = maxId(this.cursorValue, m.id);
       opts.onMessages([m]);
@@ -90,9 +97,10 @@ export class ChangeFollower {
       try {
         let more = true;
         while (more) {
-          const page = await this.chat.sync({ after: this.cursorValue, limit: this.opts.pageSize ?? 500 });
+          const page = await this.chat.sync({ after: this.synced, limit: this.opts.pageSize ?? 500 });
           if (!page.ok) throw new Error(`sync failed: ${page.error.code}`);
           if (page.messages.length) this.opts.onMessages(page.messages);
+          this.synced = maxId(this.synced, page.cursor);
           this.cursorValue = maxId(this.cursorValue, page.cursor);
           more = page.hasMore;
         }
