@@ -10,6 +10,7 @@ export const CLIENT_EVENT_NAMES: Readonly<Record<ClientEventName, true>> = {
   'reaction:add': true,
   'reaction:remove': true,
   typing: true,
+  read: true,
 };
 
 /** Every event the server emits, at run time. */
@@ -21,4 +22,5 @@ export const SERVER_EVENT_NAMES: Readonly<Record<ServerEventName, true>> = {
   'sync:required': true,
   'system:announcement': true,
   typing: true,
+  read: true,
 };

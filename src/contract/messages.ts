@@ -112,3 +112,55 @@ export interface TypingSignal {
   channelId: string;
   userId: string;
 }
+
+/** The socket's `read`: the user has read the channel up to and including `messageId` (section 6b). */
+export interface ReadTarget {
+  channelId: string;
+  messageId: string;
+}
+
+/** `POST /api/channels/:channelId/read`. */
+export interface ReadInput {
+  messageId: string;
+}
+
+/**
+ * `read` to every device of every member when a read marker moves: a receipt for the others, read-state sync
+ * for the reader's own devices. `changeId` is a cursor like any other.
+ */
+export interface ReadSignal {
+  channelId: string;
+  userId: string;
+  messageId: string;
+  changeId: string;
+}
+
+/** `GET /api/channels`: `before` is a previous page's `nextBefore` (an opaque activity cursor). */
+export interface ConversationQuery {
+  limit?: number;
+  before?: string;
+}
+
+/** One entry of the conversation list (section 6b). */
+export interface Conversation {
+  channelId: string;
+  channelType: ChannelType;
+  /** The group's name, or the DM peer's display name. */
+  name: string;
+  /** The other user of a DM; null for a group. */
+  peer: { id: string; username: string; displayName: string } | null;
+  /** The newest message (a tombstone if it was deleted), or null for a group with none. */
+  lastMessage: Message | null;
+  /** Messages after `readUpTo` that others sent and that are not deleted; exact up to 1,000 (capped there). */
+  unreadCount: number;
+  /** The user's read marker (a message id), or null. */
+  readUpTo: string | null;
+  /** ISO-8601: the newest message's time or, for a group with none, when the user joined. */
+  lastActivityAt: string;
+}
+
+/** Most recent activity first; pass `nextBefore` as `before` for the next page, null on the last. */
+export interface ConversationPage {
+  channels: Conversation[];
+  nextBefore: string | null;
+}

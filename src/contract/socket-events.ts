@@ -5,6 +5,8 @@ import type {
   MessageTarget,
   MessageUpdate,
   ReactionTarget,
+  ReadSignal,
+  ReadTarget,
   SendInput,
   SyncPage,
   SyncQuery,
@@ -33,6 +35,8 @@ export interface ClientEvents {
   'reaction:remove': (input: ReactionTarget, ack: (answer: AckResult<{ message: Message }>) => void) => void;
   /** Members only; a repeat within 2 s is acked and not re-emitted. */
   typing: (input: TypingInput, ack: (answer: AckResult) => void) => void;
+  /** Members only; moves the user's read marker forward (an older or equal one is acked, changes nothing). */
+  read: (input: ReadTarget, ack: (answer: AckResult) => void) => void;
 }
 
 export type ClientEventName = keyof ClientEvents;
@@ -60,6 +64,8 @@ export interface ServerEvents {
   'message:updated': (update: MessageUpdate) => void;
   /** Another member is typing in a channel. */
   typing: (signal: TypingSignal) => void;
+  /** A member's read marker moved (a receipt; for the reader's own devices, read-state sync). */
+  read: (signal: ReadSignal) => void;
   'presence:update': (update: PresenceUpdate) => void;
   'server:draining': (notice: DrainingNotice) => void;
   /** Live events may have been lost (a pub/sub link dropped): sync from the cursor now. */
