@@ -1,0 +1,346 @@
+import { randomBytes } from 'node:crypto';
+import { ChatHttpClient, ChatSocket, Conversation } from '../../src/client';
+import { Account, makeAccounts } from '../accounts';
+import type { BenchContext } from '../bench-context';
+import { nowMs } from '../bench-content';
+import { LatencySummary, newHistogram, summarize } from '../histograms';
+import { byId, dmChannel, forEachLimited, sendMany } from '../send-many';
+import type { BenchTarget } from '../target';
+import { Failure, ScenarioOutcome, Table, withTarget } from './outcome';
+
+/** The contract's cap on an unread count (DESIGN.md section 6b). */
+const UNREAD_CAP = 1000;
+/** The contract's largest page of the conversation list. */
+const MAX_PAGE = 100;
+const SETUP_CONCURRENCY = 16;
+/** Reads counted from the log in the tail phase: they stop short of the newest by fewer than the cap. */
+const TAIL_GAP = 500;
+
+interface Measurement extends LatencySummary {
+  what: string;
+  /** What the answers were checked against, and whether they matched. */
+  check: string;
+}
+
+interface Setup {
+  groups: number;
+  groupsPerSec: number;
+  dms: number;
+  unreadSent: number;
+  unreadSendPerSec: number;
+}
+
+/** Times `fn` `n` times, one call after another; `fn` may throw to fail the run. */
+async function timeEach(n: number, fn: (i: number) => Promise<void>): Promise<LatencySummary> {
+  const h = newHistogram();
+  for (let i = 0; i < n; i++) {
+    const t0 = nowMs();
+    await fn(i);
+    h.recordValue(Math.max(1, Math.round((nowMs() - t0) * 1000)));
+  }
+  return summarize(h);
+}
+
+/** Runs a scenario step whose answers are checked; a mismatch is a failure of the run, not an exception. */
+class Checks {
+  readonly failures: Failure[] = [];
+
+  expect(what: string, ok: boolean, detail: string): string {
+    if (!ok) this.failures.push({ kind: 'loss', message: `${what}: ${detail}` });
+    return ok ? `ok: ${detail}` : `FAILED: ${detail}`;
+  }
+}
+
+/**
+ * A user with N conversations (groups the user made alone, plus DMs from registered peers), then one DM with
+ * M unread messages: the list's first pages and a full walk, the unread count, and reads that recount a
+ * bounded stretch of the log (capped at 1,000), an exact one, and of the newest message.
+ */
+export async function conversationsScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
+  const o = ctx.opts;
+  return withTarget(ctx, false, async (target) => {
+    const peersNeeded = Math.max(o.dmPeers, o.unread > 0 ? 1 : 0);
+    const [user, ...peers] = await makeAccounts(target, 1 + peersNeeded, o.registerConcurrency, (l) =>
+      ctx.log(l),
+    );
+    const http = user.http!;
+    const checks = new Checks();
+    const groups = o.conversations - o.dmPeers;
+    const setup: Setup = { groups, groupsPerSec: 0, dms: o.dmPeers, unreadSent: 0, unreadSendPerSec: 0 };
+    setup.groupsPerSec = await makeGroups(ctx, http, groups);
+    await dmsFrom(target, peers.slice(0, o.dmPeers), user.userId);
+
+    const measurements: Measurement[] = [];
+    measurements.push(...(await listTimings(ctx, http, o.conversations, checks, '')));
+
+    if (o.unread > 0) {
+      const busy = peers[0];
+      const expected = groups + peersNeeded;
+      const sender = await new ChatSocket(target.chatUrls[0], {
+        token: busy.token,
+        deviceId: 'unread-sender',
+      }).connected();
+      try {
+        ctx.log(`conversations: sending ${o.unread} messages into one DM`);
+        const t0 = nowMs();
+        const sent = await sendMany(sender, user.userId, o.unread, randomBytes(3).toString('hex'), {
+          contentSize: o.contentSize,
+          ackTimeoutMs: o.ackTimeoutS * 1000,
+        });
+        const seconds = (nowMs() - t0) / 1000;
+        setup.unreadSent = sent.ids.size;
+        setup.unreadSendPerSec = Math.round(sent.ids.size / seconds);
+        ctx.log(`conversations: ${sent.ids.size} acked in ${seconds.toFixed(1)} s (${sent.errors} failed)`);
+        if (sent.errors) checks.expect('unread setup', false, `${sent.errors} sends failed`);
+        const ids = byId(sent.ids);
+        const suffix = `, ${ids.length.toLocaleString('en')} unread in one`;
+        measurements.push(...(await listTimings(ctx, http, expected, checks, suffix)));
+        measurements.push(...(await readTimings(ctx, target, user, sender, busy, ids, http, checks)));
+      } finally {
+        sender.close();
+      }
+    }
+    return outcome(ctx, target, setup, measurements, checks.failures);
+  });
+}
+
+async function makeGroups(ctx: BenchContext, http: ChatHttpClient, count: number): Promise<number> {
+  ctx.log(`conversations: creating ${count} groups`);
+  const t0 = nowMs();
+  let done = 0;
+  const timer = setInterval(() => ctx.log(`creating groups: ${done}/${count}`), 2000);
+  try {
+    await forEachLimited(count, SETUP_CONCURRENCY, async (i) => {
+      await http.createGroup({ name: `bench group ${i}`, memberIds: [] });
+      done++;
+    });
+  } finally {
+    clearInterval(timer);
+  }
+  const perSec = Math.round(count / Math.max((nowMs() - t0) / 1000, 0.001));
+  ctx.log(`conversations: ${count} groups at ${perSec}/s`);
+  return perSec;
+}
+
+/** Each peer sends the user one DM: a DM channel is in the list once it has a message. */
+async function dmsFrom(target: BenchTarget, peers: Account[], to: string): Promise<void> {
+  await forEachLimited(peers.length, 8, async (i) => {
+    const s = await new ChatSocket(target.chatUrls[0], {
+      token: peers[i].token,
+      deviceId: 'dm-peer',
+    }).connected();
+    try {
+      const ack = await s.send({ clientMsgId: `dm-${i}`, to, content: `hello from peer ${i}` });
+      if (!ack.ok) throw new Error(`DM from a peer failed: ${ack.error.code}`);
+    } finally {
+      s.close();
+    }
+  });
+}
+
+/** First pages (50 and 100) `--samples` times each, and full walks by nextBefore at the contract's maximum. */
+async function listTimings(
+  ctx: BenchContext,
+  http: ChatHttpClient,
+  expected: number,
+  checks: Checks,
+  suffix: string,
+): Promise<Measurement[]> {
+  const o = ctx.opts;
+  const out: Measurement[] = [];
+  for (const limit of [50, MAX_PAGE]) {
+    const sizes = new Set<number>();
+    let top: Conversation | undefined;
+    const t = await timeEach(o.samples, async () => {
+      const page = await http.listConversations({ limit });
+      sizes.add(page.channels.length);
+      top = page.channels[0];
+    });
+    const want = Math.min(limit, expected);
+    let check = checks.expect(
+      `first page of ${limit}`,
+      sizes.size === 1 && sizes.has(want),
+      `${want} a page`,
+    );
+    if (suffix && top) {
+      const unread = ctx.opts.unread;
+      const cap = Math.min(unread, UNREAD_CAP);
+      check += `; ${checks.expect('busy DM on top', top.unreadCount === cap, `top unreadCount ${top.unreadCount} (want ${cap})`)}`;
+    }
+    out.push({ what: `GET /api/channels?limit=${limit}${suffix}`, check, ...t });
+    ctx.log(`conversations: first page of ${limit}${suffix}: p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms`);
+  }
+  // Full walks: every page timed; each walk must see every conversation once, newest activity first.
+  const walks = Math.max(1, Math.round(o.samples / Math.max(1, Math.ceil(expected / MAX_PAGE))));
+  const pageHist = newHistogram();
+  const walkHist = newHistogram();
+  let bad = '';
+  for (let w = 0; w < walks; w++) {
+    const seen = new Set<string>();
+    let before: string | undefined;
+    let lastActivity = Infinity;
+    let disorder = 0;
+    const w0 = nowMs();
+    for (;;) {
+      const t0 = nowMs();
+      const page = await http.listConversations({ limit: MAX_PAGE, before });
+      pageHist.recordValue(Math.max(1, Math.round((nowMs() - t0) * 1000)));
+      for (const c of page.channels) {
+        seen.add(c.channelId);
+        const at = Date.parse(c.lastActivityAt);
+        if (at > lastActivity) disorder++;
+        lastActivity = at;
+      }
+      if (!page.nextBefore) break;
+      before = page.nextBefore;
+    }
+    walkHist.recordValue(Math.max(1, Math.round((nowMs() - w0) * 1000)));
+    if (seen.size !== expected || disorder)
+      bad = `walk ${w}: ${seen.size} distinct, ${disorder} out of order`;
+  }
+  const walkCheck = checks.expect(
+    'full walk',
+    !bad,
+    bad || `${expected} conversations each walk, newest first`,
+  );
+  const pages = summarize(pageHist);
+  const whole = summarize(walkHist);
+  out.push({ what: `  each page of a full walk (limit ${MAX_PAGE})${suffix}`, check: walkCheck, ...pages });
+  out.push({
+    what: `  the full walk, ${Math.ceil(expected / MAX_PAGE)} pages${suffix}`,
+    check: '',
+    ...whole,
+  });
+  ctx.log(
+    `conversations: ${walks} full walks${suffix}: page p99 ${pages.p99Ms} ms, walk p50 ${whole.p50Ms} ms`,
+  );
+  return out;
+}
+
+/**
+ * Socket `read`s of the busy DM by its recipient, in marker order: from the middle (each recount stops at the
+ * cap), then within the last 1,000 (an exact recount, checked against the list), then the newest (no count),
+ * repeated with one new message each time.
+ */
+async function readTimings(
+  ctx: BenchContext,
+  target: BenchTarget,
+  user: Account,
+  sender: ChatSocket,
+  busy: Account,
+  ids: string[],
+  http: ChatHttpClient,
+  checks: Checks,
+): Promise<Measurement[]> {
+  const o = ctx.opts;
+  const n = ids.length;
+  const channelId = dmChannel(user.userId, busy.userId);
+  const reader = await new ChatSocket(target.chatUrls[0], {
+    token: user.token,
+    deviceId: 'reader',
+  }).connected();
+  const out: Measurement[] = [];
+  const unreadNow = async () =>
+    (await http.listConversations({ limit: 1 })).channels.find((c) => c.channelId === channelId)?.unreadCount;
+  const read = async (messageId: string) => {
+    const ack = await reader.read({ channelId, messageId }, o.ackTimeoutS * 1000);
+    if (!ack.ok) throw new Error(`read failed: ${ack.error.code} ${ack.error.message}`);
+  };
+  try {
+    // Middle: a marker at least the cap short of the newest; the server counts up to the cap and stops.
+    const mid = Math.floor(n / 2);
+    const midCount = Math.max(0, Math.min(o.samples, n - UNREAD_CAP - mid));
+    let last = -1;
+    if (midCount > 0) {
+      const t = await timeEach(midCount, (i) => read(ids[mid + i]));
+      last = mid + midCount - 1;
+      const u = await unreadNow();
+      out.push({
+        what: `read in the middle (recount stops at ${UNREAD_CAP})`,
+        check: checks.expect('capped recount', u === UNREAD_CAP, `unreadCount ${u} (want ${UNREAD_CAP})`),
+        ...t,
+      });
+    }
+    // Tail: markers fewer than the cap short of the newest; each recount is exact.
+    const tailFrom = Math.max(last + 1, n - TAIL_GAP - o.samples);
+    const tailCount = Math.max(0, Math.min(o.samples, n - 1 - tailFrom));
+    if (tailCount > 0) {
+      const t = await timeEach(tailCount, (i) => read(ids[tailFrom + i]));
+      last = tailFrom + tailCount - 1;
+      const u = await unreadNow();
+      const want = n - 1 - last;
+      out.push({
+        what: `read ${want}-${want + tailCount - 1} short of the newest (exact recount)`,
+        check: checks.expect('exact recount', u === want, `unreadCount ${u} (want ${want})`),
+        ...t,
+      });
+    }
+    // Newest: nothing after it to count. Then a new message and a read of it, `--samples` times.
+    const first = await timeEach(1, () => read(ids[n - 1]));
+    const u0 = await unreadNow();
+    out.push({
+      what: 'read of the newest (count 0)',
+      check: checks.expect('read of the newest', u0 === 0, `unreadCount ${u0} (want 0)`),
+      ...first,
+    });
+    const h = newHistogram();
+    for (let i = 0; i < o.samples; i++) {
+      const ack = await sender.send({ clientMsgId: `more-${i}`, to: user.userId, content: `one more ${i}` });
+      if (!ack.ok) throw new Error(`send failed: ${ack.error.code}`);
+      const t0 = nowMs();
+      await read(ack.message.id);
+      h.recordValue(Math.max(1, Math.round((nowMs() - t0) * 1000)));
+    }
+    const u1 = await unreadNow();
+    out.push({
+      what: 'read of a new newest message, one at a time',
+      check: checks.expect('read of each new message', u1 === 0, `unreadCount ${u1} (want 0)`),
+      ...summarize(h),
+    });
+  } finally {
+    reader.close();
+  }
+  return out;
+}
+
+function outcome(
+  ctx: BenchContext,
+  target: BenchTarget,
+  setup: Setup,
+  measurements: Measurement[],
+  failures: Failure[],
+): ScenarioOutcome {
+  const table: Table = {
+    columns: ['measurement', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'check'],
+    rows: [
+      ...measurements.map((m) => [m.what, m.count, m.p50Ms, m.p99Ms, m.maxMs, m.check]),
+      [`setup: ${setup.groups} groups created/s`, '', '', '', '', setup.groupsPerSec],
+      ...(setup.unreadSent
+        ? [
+            [
+              `setup: ${setup.unreadSent} unread sent msg/s (one socket)`,
+              '',
+              '',
+              '',
+              '',
+              setup.unreadSendPerSec,
+            ],
+          ]
+        : []),
+    ],
+  };
+  return {
+    results: {
+      target: target.describe,
+      conversations: ctx.opts.conversations,
+      dmPeers: ctx.opts.dmPeers,
+      unread: ctx.opts.unread,
+      samples: ctx.opts.samples,
+      setup,
+      measurements,
+      processes: ctx.sampler.stats(),
+    },
+    table,
+    failures,
+  };
+}
