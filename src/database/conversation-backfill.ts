@@ -29,14 +29,15 @@ export function backfillSql(dialect: {
     'INSERT INTO conversations (user_id, channel_id, channel_type, peer_id, visible_from, activity_id, last_message_id, read_up_to, unread_count) ' +
     `SELECT ${dmPart('l.channel_id', me, position)}, l.channel_id, 'dm', ${dmPart('l.channel_id', peer, position)}, ` +
     `'${ZERO}', l.id, l.id, l.id, 0 ` +
-    `FROM ${newest('dm')} l ON CONFLICT (user_id, channel_id) DO NOTHING`;
+    `FROM ${newest('dm')} l WHERE TRUE ON CONFLICT (user_id, channel_id) DO NOTHING`;
   return [
     'INSERT INTO conversations (user_id, channel_id, channel_type, peer_id, visible_from, activity_id, last_message_id, read_up_to, unread_count) ' +
       "SELECT gm.user_id, gm.group_id, 'group', NULL, gm.visible_from, " +
       `CASE WHEN l.id >= gm.visible_from THEN l.id ELSE ${joinedId} END, ` +
       'CASE WHEN l.id >= gm.visible_from THEN l.id END, CASE WHEN l.id >= gm.visible_from THEN l.id END, 0 ' +
       `FROM group_members gm LEFT JOIN ${newest('group')} l ON l.channel_id = gm.group_id ` +
-      'ON CONFLICT (user_id, channel_id) DO NOTHING',
+      // WHERE TRUE: SQLite reads an ON right after a join as the join's (its documented INSERT ... SELECT rule).
+      'WHERE TRUE ON CONFLICT (user_id, channel_id) DO NOTHING',
     dm(1, 2),
     dm(2, 1),
   ];

@@ -50,6 +50,15 @@ function conversationContract(
     expect(await store.get(b, older.channelId)).toMatchObject({ unreadCount: 2, lastMessageId: newer.id });
   });
 
+  it('counts every message of a burst to the same DM (one turn), each once', async () => {
+    const [a, b] = users();
+    const burst = Array.from({ length: 25 }, (_, i) => (i % 5 === 0 ? dm(b, a) : dm(a, b)));
+    await Promise.all(burst.map((m) => store.posted(m, [a, b])));
+    const newest = burst[burst.length - 1].id;
+    expect(await store.get(b, burst[0].channelId)).toMatchObject({ unreadCount: 20, lastMessageId: newest });
+    expect(await store.get(a, burst[0].channelId)).toMatchObject({ unreadCount: 5, lastMessageId: newest });
+  });
+
   it('moves a marker forward only; a stale count is refused so the caller counts again', async () => {
     const [a, b] = users();
     const ms = [dm(a, b), dm(a, b), dm(a, b)];
