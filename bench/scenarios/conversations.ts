@@ -19,6 +19,8 @@ const TAIL_GAP = 500;
 
 interface Measurement extends LatencySummary {
   what: string;
+  /** The server's CPU time over the timed calls, per call: what the figure costs, whatever else runs here. */
+  serverCpuMsPerCall: number | null;
   /** What the answers were checked against, and whether they matched. */
   check: string;
 }
@@ -33,15 +35,31 @@ interface Setup {
   settleSeconds: number;
 }
 
-/** Times `fn` `n` times, one call after another; `fn` may throw to fail the run. */
-async function timeEach(n: number, fn: (i: number) => Promise<void>): Promise<LatencySummary> {
+/** Server CPU seconds from now: call the result for the CPU time spent per call of `calls`, in ms. */
+function serverCpu(ctx: BenchContext): (calls: number) => number {
+  const state = { t: Date.now(), cpu: 0 };
+  ctx.sampler.cpuPercentSince('server', state);
+  const before = state.cpu;
+  return (calls) => {
+    ctx.sampler.cpuPercentSince('server', state);
+    return Math.round(((state.cpu - before) * 1000 * 1000) / Math.max(calls, 1)) / 1000;
+  };
+}
+
+/** Times `fn` `n` times, one call after another, with the server's CPU per call; `fn` may throw. */
+async function timeEach(
+  ctx: BenchContext,
+  n: number,
+  fn: (i: number) => Promise<void>,
+): Promise<LatencySummary & { serverCpuMsPerCall: number }> {
   const h = newHistogram();
+  const cpu = serverCpu(ctx);
   for (let i = 0; i < n; i++) {
     const t0 = nowMs();
     await fn(i);
     h.recordValue(Math.max(1, Math.round((nowMs() - t0) * 1000)));
   }
-  return summarize(h);
+  return { ...summarize(h), serverCpuMsPerCall: cpu(n) };
 }
 
 /** Runs a scenario step whose answers are checked; a mismatch is a failure of the run, not an exception. */
@@ -185,7 +203,7 @@ async function listTimings(
   for (const limit of [50, MAX_PAGE]) {
     const sizes = new Set<number>();
     let top: Conversation | undefined;
-    const t = await timeEach(o.samples, async () => {
+    const t = await timeEach(ctx, o.samples, async () => {
       const page = await http.listConversations({ limit });
       sizes.add(page.channels.length);
       top = page.channels[0];
@@ -209,6 +227,8 @@ async function listTimings(
   const pageHist = newHistogram();
   const walkHist = newHistogram();
   let bad = '';
+  const cpu = serverCpu(ctx);
+  let pageCount = 0;
   for (let w = 0; w < walks; w++) {
     const seen = new Set<string>();
     let before: string | undefined;
@@ -219,6 +239,7 @@ async function listTimings(
       const t0 = nowMs();
       const page = await http.listConversations({ limit: MAX_PAGE, before });
       pageHist.recordValue(Math.max(1, Math.round((nowMs() - t0) * 1000)));
+      pageCount++;
       for (const c of page.channels) {
         seen.add(c.channelId);
         const at = Date.parse(c.lastActivityAt);
@@ -237,13 +258,14 @@ async function listTimings(
     !bad,
     bad || `${expected} conversations each walk, newest first`,
   );
-  const pages = summarize(pageHist);
+  const pages = { ...summarize(pageHist), serverCpuMsPerCall: cpu(pageCount) };
   const whole = summarize(walkHist);
   out.push({ what: `  each page of a full walk (limit ${MAX_PAGE})${suffix}`, check: walkCheck, ...pages });
   out.push({
     what: `  the full walk, ${Math.ceil(expected / MAX_PAGE)} pages${suffix}`,
     check: '',
     ...whole,
+    serverCpuMsPerCall: null,
   });
   ctx.log(
     `conversations: ${walks} full walks${suffix}: page p99 ${pages.p99Ms} ms, walk p50 ${whole.p50Ms} ms`,
@@ -286,7 +308,7 @@ async function readTimings(
     const midCount = Math.max(0, Math.min(o.samples, n - UNREAD_CAP - mid));
     let last = -1;
     if (midCount > 0) {
-      const t = await timeEach(midCount, (i) => read(ids[mid + i]));
+      const t = await timeEach(ctx, midCount, (i) => read(ids[mid + i]));
       last = mid + midCount - 1;
       const u = await unreadNow();
       out.push({
@@ -299,7 +321,7 @@ async function readTimings(
     const tailFrom = Math.max(last + 1, n - TAIL_GAP - o.samples);
     const tailCount = Math.max(0, Math.min(o.samples, n - 1 - tailFrom));
     if (tailCount > 0) {
-      const t = await timeEach(tailCount, (i) => read(ids[tailFrom + i]));
+      const t = await timeEach(ctx, tailCount, (i) => read(ids[tailFrom + i]));
       last = tailFrom + tailCount - 1;
       const u = await unreadNow();
       const want = n - 1 - last;
@@ -310,7 +332,7 @@ async function readTimings(
       });
     }
     // Newest: nothing after it to count. Then a new message and a read of it, `--samples` times.
-    const first = await timeEach(1, () => read(ids[n - 1]));
+    const first = await timeEach(ctx, 1, () => read(ids[n - 1]));
     const u0 = await unreadNow();
     out.push({
       what: 'read of the newest (count 0)',
@@ -330,6 +352,8 @@ async function readTimings(
       what: 'read of a new newest message, one at a time',
       check: checks.expect('read of each new message', u1 === 0, `unreadCount ${u1} (want 0)`),
       ...summarize(h),
+      // The server's CPU here would include each send's: left out.
+      serverCpuMsPerCall: null,
     });
   } finally {
     reader.close();
@@ -345,10 +369,18 @@ function outcome(
   failures: Failure[],
 ): ScenarioOutcome {
   const table: Table = {
-    columns: ['measurement', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'check'],
+    columns: ['measurement', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'server cpu ms/call', 'check'],
     rows: [
-      ...measurements.map((m) => [m.what, m.count, m.p50Ms, m.p99Ms, m.maxMs, m.check]),
-      [`setup: ${setup.groups} groups created/s`, '', '', '', '', setup.groupsPerSec],
+      ...measurements.map((m) => [
+        m.what,
+        m.count,
+        m.p50Ms,
+        m.p99Ms,
+        m.maxMs,
+        m.serverCpuMsPerCall ?? '',
+        m.check,
+      ]),
+      [`setup: ${setup.groups} groups created/s`, '', '', '', '', '', setup.groupsPerSec],
       ...(setup.unreadSent
         ? [
             [
@@ -357,9 +389,10 @@ function outcome(
               '',
               '',
               '',
+              '',
               setup.unreadSendPerSec,
             ],
-            ['setup: seconds the server stayed busy after them', '', '', '', '', setup.settleSeconds],
+            ['setup: seconds the server stayed busy after them', '', '', '', '', '', setup.settleSeconds],
           ]
         : []),
     ],
