@@ -68,7 +68,8 @@ Target (default: the bench starts the embedded server, ROLES=all, in a temp DATA
                                 --server-env (DATABASE_URL, REDIS_URL, JWT_SECRET[, CASSANDRA_CONTACT_POINTS])
   --server-env KEY=VAL          extra env for the started server (repeatable), e.g. DATABASE_URL=...
   --server-node-args "<args>"   node flags for the started server, e.g. "--max-old-space-size=512"
-  --profile                     CPU-profile the server over the measured window; prints top self time
+  --profile                     CPU-profile the server over the measured window (conversations: over the
+                                list timings before the unread messages); prints top self time
   --keep-data                   keep the temp DATA_DIR
 
 Load

@@ -5,6 +5,7 @@ import { Account, makeAccounts } from '../accounts';
 import type { BenchContext } from '../bench-context';
 import { nowMs } from '../bench-content';
 import { LatencySummary, newHistogram, summarize } from '../histograms';
+import { ProfileSummary, summarizeProfile } from '../profile-summary';
 import { byId, dmChannel, forEachLimited, sendMany } from '../send-many';
 import type { BenchTarget } from '../target';
 import { Failure, ScenarioOutcome, Table, withTarget } from './outcome';
@@ -99,7 +100,10 @@ export async function conversationsScenario(ctx: BenchContext): Promise<Scenario
     await dmsFrom(target, peers.slice(0, o.dmPeers), user.userId);
 
     const measurements: Measurement[] = [];
-    measurements.push(...(await listTimings(ctx, http, o.conversations, checks, '')));
+    const profiled = await profiling(ctx, target, 'list', () =>
+      listTimings(ctx, http, o.conversations, checks, ''),
+    );
+    measurements.push(...profiled.result);
 
     if (o.unread > 0) {
       const busy = peers[0];
@@ -129,7 +133,7 @@ export async function conversationsScenario(ctx: BenchContext): Promise<Scenario
         sender.close();
       }
     }
-    return outcome(ctx, target, setup, measurements, checks.failures);
+    return outcome(ctx, target, setup, measurements, checks.failures, profiled.profiles);
   });
 }
 
@@ -154,6 +158,26 @@ async function settle(ctx: BenchContext): Promise<number> {
   const s = Math.round((nowMs() - t0) / 100) / 10;
   ctx.log(`conversations: server settled after ${s} s`);
   return s;
+}
+
+/** With --profile, CPU-profiles the servers the bench started while `fn` runs. */
+async function profiling<T>(
+  ctx: BenchContext,
+  target: BenchTarget,
+  label: string,
+  fn: () => Promise<T>,
+): Promise<{ result: T; profiles: ProfileSummary[] }> {
+  const servers = ctx.opts.profile ? target.servers : [];
+  await Promise.all(servers.map((s) => s.request('profile:start', 'bench profile started')));
+  const result = await fn();
+  const profiles = await Promise.all(
+    servers.map(async (s) => {
+      const file = `${ctx.outBase}.${label}.${s.name}.cpuprofile`;
+      await s.request(`profile:stop ${file}`, 'bench profile written');
+      return summarizeProfile(file);
+    }),
+  );
+  return { result, profiles };
 }
 
 async function makeGroups(ctx: BenchContext, http: ChatHttpClient, count: number): Promise<number> {
@@ -367,6 +391,7 @@ function outcome(
   setup: Setup,
   measurements: Measurement[],
   failures: Failure[],
+  profiles: ProfileSummary[],
 ): ScenarioOutcome {
   const table: Table = {
     columns: ['measurement', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'server cpu ms/call', 'check'],
@@ -407,6 +432,7 @@ function outcome(
       setup,
       measurements,
       processes: ctx.sampler.stats(),
+      runs: profiles.length ? [{ label: 'conversations list', profiles }] : [],
     },
     table,
     failures,
