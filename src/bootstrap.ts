@@ -7,6 +7,7 @@ import { ChatIoAdapter } from './chat-gateway/chat-io.adapter';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppLogger } from './common/app-logger';
 import { rawJsonProblem } from './common/json-edge';
+import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, describeTopology } from './config/app-config';
 import { httpMetrics } from './metrics/http-metrics';
@@ -29,6 +30,7 @@ export async function bootstrap(
     .get(AppLogger)
     .log(`roles=${[...config.roles].join(',')} ${describeTopology(config.topology)}`, 'Topology');
   app.use(httpMetrics(app.get(MetricsService)));
+  app.use(securityHeaders(config));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   // Nest's types leave `verify` out because it uses it for `rawBody: true`, which this app does not set.

@@ -61,6 +61,8 @@ export class AppConfig {
   readonly presenceTimeoutMs!: number;
   readonly adminUsernames!: ReadonlySet<string>;
   readonly corsOrigins!: readonly string[];
+  /** Origins besides this one that the web client may connect to (chat nodes on other hosts): CSP connect-src. */
+  readonly cspConnectSrc!: readonly string[];
   readonly authRateLimitPerMinute!: number;
   readonly sendRate!: { perSecond: number; burst: number };
   /** Open sockets of one user across every chat node. */
@@ -181,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       presenceTimeoutMs: e.PRESENCE_TIMEOUT_MS,
       adminUsernames: new Set(e.ADMIN_USERNAMES.map((u) => u.toLowerCase())),
       corsOrigins: e.CORS_ORIGINS,
+      cspConnectSrc: e.CSP_CONNECT_SRC,
       authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
       sendRate: { perSecond: e.SEND_RATE_PER_SECOND, burst: e.SEND_BURST },
       maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
