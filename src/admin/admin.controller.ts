@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiNoContentResponse,
@@ -29,6 +29,7 @@ import {
   FailedJobsQuery,
   JobCountsDto,
   PageQuery,
+  SetRoleDto,
   StatsDto,
   UserPageQuery,
 } from './admin.dto';
@@ -78,6 +79,23 @@ export class AdminController {
   @ApiErrors(404)
   unbanUser(@CurrentUser() me: AuthUser, @Param('id') id: string): Promise<AdminUserDto> {
     return this.users.unban(me.id, id);
+  }
+
+  @Put('users/:id/role')
+  @ApiOperation({
+    summary: 'Grant or revoke the admin role; it takes effect on the user’s next request, audited',
+  })
+  @ApiOkResponse({ type: AdminUserDto, description: 'the user with their new role' })
+  @ApiErrors([400, 'a role other than admin or user, or an admin revoking their own role'], 404, [
+    409,
+    'the user is an admin by configuration (ADMIN_USERNAMES)',
+  ])
+  setUserRole(
+    @CurrentUser() me: AuthUser,
+    @Param('id') id: string,
+    @Body() body: SetRoleDto,
+  ): Promise<AdminUserDto> {
+    return this.users.setRole(me.id, id, body.role);
   }
 
   @Post('users/:id/logout')

@@ -3,6 +3,7 @@ import { GroupsModule } from '../groups/groups.module';
 import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
 import { AdminOpsService } from './admin-ops.service';
+import { AdminRoles } from './admin-roles.service';
 import { AdminUsersService } from './admin-users.service';
 import { AdminController } from './admin.controller';
 import { AuditRepository } from './audit.repository';
@@ -11,6 +12,6 @@ import { AuditRepository } from './audit.repository';
 @Module({
   imports: [UsersModule, GroupsModule, PresenceModule],
   controllers: [AdminController],
-  providers: [AdminUsersService, AdminOpsService, AuditRepository],
+  providers: [AdminUsersService, AdminOpsService, AdminRoles, AuditRepository],
 })
 export class AdminHttpModule {}
