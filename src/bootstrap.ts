@@ -2,6 +2,7 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { mountDashboards } from './admin/dashboards';
 import { AppModule } from './app.module';
 import { ChatIoAdapter } from './chat-gateway/chat-io.adapter';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -56,6 +57,8 @@ export async function bootstrap(
     const options = { operationIdFactory: (_controller: string, method: string) => method };
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc, options));
   }
+  // Bull Board for admins, before Nest's routes (and its 404) are laid at listen.
+  if (config.hasRole('api')) mountDashboards(app);
   if (config.hasRole('chat')) app.useWebSocketAdapter(new ChatIoAdapter(app, config));
   // Only the stop signals. Nest's default list includes SIGUSR2, SIGHUP and SIGQUIT, so Node's own
   // --heapsnapshot-signal=SIGUSR2 (a heap snapshot of a live node) would shut the node down.

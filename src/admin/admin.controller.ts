@@ -25,6 +25,7 @@ import {
   AuditEntryDto,
   AuditQuery,
   ChatNodeLoadDto,
+  DashboardLinkDto,
   FailedJobDto,
   FailedJobsQuery,
   JobCountsDto,
@@ -34,6 +35,7 @@ import {
   UserPageQuery,
 } from './admin.dto';
 import { AuditRepository } from './audit.repository';
+import { DashboardSessions } from './dashboard-sessions';
 
 /** The operators' API. Every route needs the admin role; everyone else gets 403 forbidden. */
 @ApiTags('admin')
@@ -45,6 +47,7 @@ export class AdminController {
     private readonly users: AdminUsersService,
     private readonly ops: AdminOpsService,
     private readonly audit: AuditRepository,
+    private readonly dashboards: DashboardSessions,
   ) {}
 
   @Get('users')
@@ -188,6 +191,24 @@ export class AdminController {
   @ApiErrors(400, 413)
   announce(@CurrentUser() me: AuthUser, @Body() body: AnnouncementDto): Promise<AnnouncementSentDto> {
     return this.ops.announce(me.id, body.text);
+  }
+
+  @Post('dashboards/session')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'A one-minute sign-in link to the queue dashboard (Bull Board) for a browser; audited',
+  })
+  @ApiOkResponse({ type: DashboardLinkDto })
+  @ApiErrors([404, 'the dashboards are off here (DASHBOARDS=false, or embedded mode without BullMQ)'])
+  async dashboardSession(@CurrentUser() me: AuthUser): Promise<DashboardLinkDto> {
+    const link = this.dashboards.signInLink(me);
+    await this.audit.record({
+      actorId: me.id,
+      action: 'dashboard.session',
+      targetType: 'dashboard',
+      targetId: 'queues',
+    });
+    return link;
   }
 
   @Get('audit')

@@ -121,3 +121,12 @@ export class AuditEntryDto {
 export type JobCountsDtoIsTheQueues = Assert<SameType<JobCountsDto, JobCounts>>;
 export type FailedJobDtoIsTheQueues = Assert<SameType<FailedJobDto, FailedJob<QueueName>>>;
 export type AuditEntryDtoIsTheLog = Assert<SameType<AuditEntryDto, AuditEntry>>;
+
+export class DashboardLinkDto {
+  @ApiProperty({
+    description: 'open it in a browser within a minute: it sets the dashboard cookie and shows Bull Board',
+    example: '/admin/login?ticket=eyJhbGciOi...',
+  })
+  url!: string;
+  @ApiProperty({ description: 'ISO-8601: when the link stops working' }) expiresAt!: string;
+}

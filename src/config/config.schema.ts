@@ -119,6 +119,7 @@ export const envSchema = z.object({
   PRESENCE_TIMEOUT_MS: int(30000, 1000, 3600000),
   ADMIN_USERNAMES: list,
   CORS_ORIGINS: list,
+  DASHBOARDS: bool(false),
   CSP_CONNECT_SRC: list.pipe(
     z.array(
       z

@@ -87,6 +87,11 @@ describe.each(e2eStacks('admin CLI e2e', { cassandra: false }))('admin CLI ($nam
       expect(Object.keys(JSON.parse(queues.stdout) as object).sort()).toEqual(['fanout', 'push']);
       expect(JSON.parse((await admin(['failed', 'fanout'], restEnv)).stdout)).toEqual(expect.any(Array));
       expect(await admin(['retry', 'fanout', '--all'], restEnv)).toMatchObject({ code: 0 });
+      // This server runs without DASHBOARDS: the CLI says so rather than printing a dead link.
+      expect(await admin(['dashboard'], restEnv)).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/not_found: the dashboards are off/),
+      });
     });
 
     it('bans and unbans a user by name', async () => {

@@ -28,6 +28,11 @@ export class AdminRest {
     this.token = opts.token;
   }
 
+  /** A path of the deployment as a full URL. */
+  resolve(path: string): string {
+    return new URL(path, this.opts.url).toString();
+  }
+
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const token = await this.bearer();
     return this.send<T>(method, path, body, token);

@@ -59,6 +59,14 @@ export const REST_COMMANDS: Record<
       return { line: `retried ${ids.length} job(s) of ${queue}` };
     },
   },
+  dashboard: {
+    args: '',
+    help: 'a one-minute sign-in link to the queue dashboard (Bull Board), to open in a browser',
+    run: async (rest) => {
+      const link = await rest.call<{ url: string }>('POST', '/api/admin/dashboards/session');
+      return { line: rest.resolve(link.url) };
+    },
+  },
   ban: {
     args: '<username>',
     help: 'ban a user: sessions end, sockets are disconnected everywhere',
