@@ -18,6 +18,9 @@ import type {
   SyncPage,
   SyncQuery,
   Tokens,
+  ConversationPage,
+  ConversationQuery,
+  ReadInput,
 } from '../contract';
 
 /** A failed call: the HTTP status and the contract's error code. */
@@ -104,6 +107,16 @@ export class ChatHttpClient {
   }
   sync(q: SyncQuery = {}): Promise<SyncPage> {
     return this.call('GET', `/api/sync${query(q)}`);
+  }
+  /** The caller's conversations, most recent activity first; pass `nextBefore` as `before` for the next page. */
+  listConversations(q: ConversationQuery = {}): Promise<ConversationPage> {
+    return this.call('GET', `/api/channels${query(q)}`);
+  }
+  /** Moves the caller's read marker in a channel forward to `messageId` (an older one changes nothing). */
+  markRead(channelId: string, messageId: string): Promise<void> {
+    return this.call('POST', `/api/channels/${encodeURIComponent(channelId)}/read`, {
+      messageId,
+    } satisfies ReadInput);
   }
   /** Edits a message (its sender only); answers the edited message. */
   editMessage(channelId: string, messageId: string, content: string): Promise<Message> {

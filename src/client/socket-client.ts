@@ -7,6 +7,7 @@ import type {
   HandshakeAuth,
   MessageTarget,
   ReactionTarget,
+  ReadTarget,
   SendInput,
   ServerEvents,
   SyncQuery,
@@ -74,6 +75,21 @@ export class ChatSocket {
   /** Tells the channel's other members this user is typing; call it at most every 2 s while typing. */
   typing(channelId: string, timeoutMs = 10_000): Promise<AckOf<'typing'>> {
     return this.socket.timeout(timeoutMs).emitWithAck('typing', { channelId });
+  }
+
+  /** Moves the user's read marker in a channel forward to `messageId`; every member's devices get `read`. */
+  read(target: ReadTarget, timeoutMs = 10_000): Promise<AckOf<'read'>> {
+    return this.socket.timeout(timeoutMs).emitWithAck('read', target);
+  }
+
+  /** A member's read marker moved (a receipt; the user's own: read on another device); `changeId` moves the cursor. */
+  onRead(fn: ServerEvents['read']): this {
+    return this.on('read', fn);
+  }
+
+  /** Another member is typing in a channel (show it for about 6 s). */
+  onTyping(fn: ServerEvents['typing']): this {
+    return this.on('typing', fn);
   }
 
   /** A message was edited, deleted or reacted to: upsert it by id; `changeId` moves the cursor. */
