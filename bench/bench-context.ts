@@ -35,7 +35,8 @@ export class BenchContext {
       const messages =
         p.offered > 0
           ? ` | offered ${p.offered} (+${d('offered')}) acked ${p.acked} (+${d('acked')})` +
-            ` delivered ${p.delivered} (+${d('delivered')}) errors ${p.errors} inflight ${p.inflight}`
+            ` delivered ${p.delivered} (+${d('delivered')}) errors ${p.errors} inflight ${p.inflight}` +
+            (p.reads > 0 ? ` reads ${p.reads} (+${d('reads')})` : '')
           : '';
       this.log(
         `[${label} ${((Date.now() - started) / 1000).toFixed(0)}s] conns ${p.connected}` +

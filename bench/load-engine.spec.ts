@@ -1,4 +1,4 @@
-import type { AckResult, ChatMessage, SendInput } from '../src/client';
+import type { AckResult, ChatMessage, ReadTarget, SendInput } from '../src/client';
 import { LoadEngine, MessageSender } from './load-engine';
 import type { LoadPlan } from './protocol';
 import { mergeEncoded } from './histograms';
@@ -9,10 +9,26 @@ type Deliver = (socket: number, message: ChatMessage) => void;
  * A pretend server for two sockets (users u0 and u1) that delivers each message `copies(n)` times to the
  * other socket (0 = drop it) and, when `echo` is set, to the sender too, then acks it.
  */
-function fakePair(opts: { copies?: (n: number) => number; echo?: boolean; failEvery?: number } = {}) {
+function fakePair(
+  opts: { copies?: (n: number) => number; echo?: boolean; failEvery?: number; failReadEvery?: number } = {},
+) {
   let n = 0;
+  let reads = 0;
   let deliver: Deliver = () => undefined;
+  const readIds: string[] = [];
+  const typing: string[] = [];
   const sockets: MessageSender[] = [0, 1].map((self) => ({
+    read: async (target: ReadTarget): Promise<AckResult> => {
+      await new Promise((r) => setImmediate(r));
+      readIds.push(`u${self}:${target.messageId}`);
+      if (opts.failReadEvery && reads++ % opts.failReadEvery === 0)
+        return { ok: false, error: { code: 'unavailable', message: 'busy' } };
+      return { ok: true };
+    },
+    typing: async (channelId: string): Promise<AckResult> => {
+      typing.push(`u${self}:${channelId}`);
+      return { ok: true };
+    },
     send: async (input: SendInput): Promise<AckResult<{ message: ChatMessage }>> => {
       await new Promise((r) => setImmediate(r));
       const i = n++;
@@ -28,13 +44,14 @@ function fakePair(opts: { copies?: (n: number) => number; echo?: boolean; failEv
         clientMsgId: input.clientMsgId,
         createdAt: new Date().toISOString(),
       };
-      const to = input.to === 'u1' ? 1 : 0;
+      // A group message (channelId) goes to the other socket, like a DM.
+      const to = input.to ? (input.to === 'u1' ? 1 : 0) : 1 - self;
       for (let c = 0; c < (opts.copies?.(i) ?? 1); c++) deliver(to, message);
       if (opts.echo) deliver(self, message);
       return { ok: true, message };
     },
   }));
-  return { sockets, connect: (fn: Deliver) => (deliver = fn) };
+  return { sockets, readIds, typing, connect: (fn: Deliver) => (deliver = fn) };
 }
 
 const plan = (over: Partial<LoadPlan> = {}): LoadPlan => ({
@@ -50,6 +67,8 @@ const plan = (over: Partial<LoadPlan> = {}): LoadPlan => ({
   drainMs: 200,
   ackTimeoutMs: 1000,
   maxInflight: 1000,
+  receipts: false,
+  typingEveryMs: 0,
   ...over,
 });
 
@@ -95,5 +114,32 @@ describe('LoadEngine', () => {
     expect(r.acked).toBeGreaterThan(20);
     expect(r.sent).toBe(r.acked);
     expect(r.lost).toBe(0);
+  });
+
+  it('with receipts, reads every delivered message once, on the socket it reached, and times the acks', async () => {
+    const net = fakePair({ failReadEvery: 10 });
+    const r = await run(net, plan({ receipts: true }));
+    expect(r.reads.sent).toBe(r.deliveries);
+    expect(new Set(net.readIds).size).toBe(r.deliveries);
+    expect(r.reads.acked + r.reads.errors.unavailable).toBe(r.reads.sent);
+    expect(r.reads.errors.unavailable).toBeGreaterThan(0);
+    expect(mergeEncoded([r.histograms.read]).totalCount).toBe(r.reads.acked);
+  });
+
+  it('sends typing before a group send at most once per interval per sender, and none without it', async () => {
+    const senders = [
+      { socket: 0, channelId: 'group:g1', recipients: [1] },
+      { socket: 1, channelId: 'group:g1', recipients: [0] },
+    ];
+    const net = fakePair();
+    const r = await run(net, plan({ senders, typingEveryMs: 100, durationMs: 250 }));
+    expect(r.acked).toBeGreaterThanOrEqual(90);
+    // 250 ms at one per 100 ms: 2 or 3 per sender, whatever the send rate.
+    const perSender = ['u0', 'u1'].map((u) => net.typing.filter((t) => t === `${u}:group:g1`).length);
+    for (const n of perSender) expect([2, 3]).toContain(n);
+    expect(r.typing.sent).toBe(perSender[0] + perSender[1]);
+    const quiet = await run(fakePair(), plan({ senders }));
+    expect(quiet.typing.sent).toBe(0);
+    expect(quiet.reads.sent).toBe(0);
   });
 });

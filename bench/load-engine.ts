@@ -17,8 +17,8 @@ interface Pending {
   measured: boolean;
 }
 
-/** What the engine needs of a socket: the typed client's send (a fake in the unit tests). */
-export type MessageSender = Pick<ChatSocket, 'send'>;
+/** What the engine needs of a socket: the typed client's send, read and typing (a fake in the unit tests). */
+export type MessageSender = Pick<ChatSocket, 'send' | 'read' | 'typing'>;
 
 const TICK_MS = 5;
 const LOST_SAMPLES = 10;
@@ -34,8 +34,24 @@ export class LoadEngine {
   private readonly recipientSets: Set<number>[];
   private readonly pending = new Map<string, Pending>();
   private readonly seenIds: Set<string>[];
-  private readonly hist = { deliver: newHistogram(), ack: newHistogram(), lastRecipient: newHistogram() };
+  private readonly hist = {
+    deliver: newHistogram(),
+    ack: newHistogram(),
+    lastRecipient: newHistogram(),
+    read: newHistogram(),
+  };
   private readonly errors: Record<string, number> = {};
+  private readonly reads = {
+    sent: 0,
+    acked: 0,
+    ackedInWindow: 0,
+    inflight: 0,
+    errors: {} as Record<string, number>,
+  };
+  private readonly typing = { sent: 0, acked: 0, received: 0, errors: 0 };
+  private readonly lastTyping: number[];
+  private receiptsReceived = 0;
+  private receiptsReceivedInWindow = 0;
   private seq = 0;
   private sent = 0;
   private offered = 0;
@@ -60,9 +76,10 @@ export class LoadEngine {
     this.content = new BenchContent(plan.contentSize);
     this.recipientSets = plan.senders.map((s) => new Set(s.recipients));
     this.seenIds = sockets.map(() => new Set<string>());
+    this.lastTyping = plan.senders.map(() => -Infinity);
   }
 
-  progress(): Pick<Progress, 'offered' | 'acked' | 'delivered' | 'errors' | 'inflight'> {
+  progress(): Pick<Progress, 'offered' | 'acked' | 'delivered' | 'errors' | 'inflight' | 'reads'> {
     const errors = Object.values(this.errors).reduce((a, b) => a + b, 0);
     return {
       offered: this.sent,
@@ -70,6 +87,7 @@ export class LoadEngine {
       delivered: this.deliveries,
       errors,
       inflight: this.inflight,
+      reads: this.reads.acked,
     };
   }
 
@@ -113,9 +131,64 @@ export class LoadEngine {
     this.deliveries++;
     if (t >= this.measureFrom && t <= this.stopAt) this.deliveriesInWindow++;
     if (p.measured) this.hist.deliver.recordValue(toMicros(t - parsed.sentAt));
+    if (this.plan.receipts) void this.readOne(index, message, p.measured);
     if (p.remaining > 0) return;
     if (p.measured) this.hist.lastRecipient.recordValue(toMicros(t - p.sentAt));
     if (p.acked) this.complete(parsed.key);
+  }
+
+  /** Called for every `read` event (a receipt, or the user's own read) on any socket. */
+  onReceipt(): void {
+    this.receiptsReceived++;
+    const t = nowMs();
+    if (t >= this.measureFrom && t <= this.stopAt) this.receiptsReceivedInWindow++;
+  }
+
+  /** Called for every `typing` event on any socket. */
+  onTyping(): void {
+    this.typing.received++;
+  }
+
+  /** The recipient on socket `index` has read `message`: its `read`, timed from the send like an ack. */
+  private async readOne(index: number, message: ChatMessage, measured: boolean): Promise<void> {
+    const r = this.reads;
+    r.sent++;
+    r.inflight++;
+    const t0 = nowMs();
+    let ack: AckResult | undefined;
+    try {
+      ack = await this.sockets[index].read(
+        { channelId: message.channelId, messageId: message.id },
+        this.plan.ackTimeoutMs,
+      );
+    } catch {
+      ack = undefined;
+    }
+    r.inflight--;
+    if (!ack?.ok) {
+      const code = ack ? ack.error.code : 'ack_timeout';
+      r.errors[code] = (r.errors[code] ?? 0) + 1;
+      return;
+    }
+    const t = nowMs();
+    r.acked++;
+    if (t >= this.measureFrom && t <= this.stopAt) r.ackedInWindow++;
+    if (measured) this.hist.read.recordValue(toMicros(t - t0));
+  }
+
+  /** Typing as a client sends it: before a send, when this sender's last `typing` is old enough. */
+  private maybeTyping(senderIndex: number, channelId: string | undefined): void {
+    const every = this.plan.typingEveryMs;
+    if (every <= 0 || !channelId) return;
+    const t = nowMs();
+    if (t - this.lastTyping[senderIndex] < every) return;
+    this.lastTyping[senderIndex] = t;
+    this.typing.sent++;
+    const socket = this.sockets[this.plan.senders[senderIndex].socket];
+    socket.typing(channelId, this.plan.ackTimeoutMs).then(
+      (ack) => (ack.ok ? this.typing.acked++ : this.typing.errors++),
+      () => this.typing.errors++,
+    );
   }
 
   private openLoop(start: number, rate: number): Promise<void> {
@@ -183,6 +256,7 @@ export class LoadEngine {
     this.sent++;
     this.inflight++;
     const content = this.content.make(sentAt, key);
+    this.maybeTyping(senderIndex, sender.channelId);
     let ack: SendOutcome;
     try {
       ack = await this.sockets[sender.socket].send(
@@ -220,7 +294,7 @@ export class LoadEngine {
   private async drain(): Promise<void> {
     const until = nowMs() + this.plan.drainMs;
     while (nowMs() < until) {
-      if (this.inflight === 0 && !this.awaitingDelivery()) return;
+      if (this.inflight === 0 && this.reads.inflight === 0 && !this.awaitingDelivery()) return;
       await sleep(20);
     }
   }
@@ -241,6 +315,8 @@ export class LoadEngine {
       if (lostSamples.length < LOST_SAMPLES) lostSamples.push(key);
     }
     if (this.inflight > 0) this.errors.unanswered = (this.errors.unanswered ?? 0) + this.inflight;
+    const { inflight: unansweredReads, ...reads } = this.reads;
+    if (unansweredReads > 0) reads.errors.unanswered = (reads.errors.unanswered ?? 0) + unansweredReads;
     return {
       offered: this.offered,
       sent: this.sent,
@@ -257,10 +333,15 @@ export class LoadEngine {
       misdelivered: this.misdelivered,
       echoes: this.echoes,
       errors: { ...this.errors },
+      reads: { ...reads, errors: { ...reads.errors } },
+      receiptsReceived: this.receiptsReceived,
+      receiptsReceivedInWindow: this.receiptsReceivedInWindow,
+      typing: { ...this.typing },
       histograms: {
         deliver: encodeHistogram(this.hist.deliver),
         ack: encodeHistogram(this.hist.ack),
         lastRecipient: encodeHistogram(this.hist.lastRecipient),
+        read: encodeHistogram(this.hist.read),
       },
     };
   }

@@ -14,10 +14,13 @@ function send(message: FromWorker): void {
 
 let workerId = 0;
 let engine: LoadEngine | undefined;
-const fleet = new SocketFleet((index, message) => engine?.onDelivery(index, message));
+const fleet = new SocketFleet(
+  (index, message) => engine?.onDelivery(index, message),
+  (kind) => (kind === 'read' ? engine?.onReceipt() : engine?.onTyping()),
+);
 
 const progressTimer = setInterval(() => {
-  const load = engine?.progress() ?? { offered: 0, acked: 0, delivered: 0, errors: 0, inflight: 0 };
+  const load = engine?.progress() ?? { offered: 0, acked: 0, delivered: 0, errors: 0, inflight: 0, reads: 0 };
   send({
     type: 'progress',
     progress: { connected: fleet.connected, disconnects: fleet.disconnects, ...load },

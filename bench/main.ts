@@ -9,10 +9,12 @@ import { BenchContext } from './bench-context';
 import { BenchOptions, parseOptions, Scenario, USAGE, UsageError } from './options';
 import type { ProfileSummary } from './profile-summary';
 import { commandLine, machineInfo, renderFailures, renderTable, writeJson } from './report';
+import { conversationsScenario } from './scenarios/conversations';
 import { dmScenario } from './scenarios/dm';
 import { groupScenario } from './scenarios/group';
 import { idleScenario } from './scenarios/idle';
 import type { ScenarioOutcome } from './scenarios/outcome';
+import { readsScenario } from './scenarios/reads';
 import { syncScenario } from './scenarios/sync';
 import { stopAllTargets } from './target';
 import { REPO_ROOT } from './paths';
@@ -23,6 +25,8 @@ const SCENARIO_RUNNERS: Record<Scenario, (ctx: BenchContext) => Promise<Scenario
   idle: idleScenario,
   sync: syncScenario,
   group: groupScenario,
+  conversations: conversationsScenario,
+  reads: readsScenario,
 };
 
 function parse(argv: string[]): BenchOptions {

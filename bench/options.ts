@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['dm', 'baseline', 'idle', 'sync', 'group'] as const;
+export const SCENARIOS = ['dm', 'baseline', 'idle', 'sync', 'group', 'conversations', 'reads'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -36,6 +36,12 @@ export interface BenchOptions {
   groups: number;
   members: number;
   registerConcurrency: number;
+  /** group: a second run in which recipients `read` every delivered message and senders emit `typing`. */
+  receipts: boolean;
+  conversations: number;
+  dmPeers: number;
+  unread: number;
+  samples: number;
   out?: string;
   allowLoss: boolean;
   allowErrors: boolean;
@@ -49,6 +55,10 @@ Scenarios
   idle       C authenticated connections held for T seconds: connect rate, server RSS per connection
   sync       a device is offline while N messages are sent to it, then reconnects and drains them
   group      G groups of M members, all online, a fixed total rate of group messages
+             (with --receipts: the same run again with read receipts and typing on, side by side)
+  conversations  GET /api/channels for a user with N conversations, then unread counts and reads in a
+             channel with M unread messages
+  reads      P pairs of users walk their read markers forward through their DMs' messages over the socket
 
 Target (default: the bench starts the embedded server, ROLES=all, in a temp DATA_DIR)
   --url <http://host:port>      a running deployment instead (REST and, unless --chat-url, sockets)
@@ -58,14 +68,16 @@ Target (default: the bench starts the embedded server, ROLES=all, in a temp DATA
                                 --server-env (DATABASE_URL, REDIS_URL, JWT_SECRET[, CASSANDRA_CONTACT_POINTS])
   --server-env KEY=VAL          extra env for the started server (repeatable), e.g. DATABASE_URL=...
   --server-node-args "<args>"   node flags for the started server, e.g. "--max-old-space-size=512"
-  --profile                     CPU-profile the server over the measured window; prints top self time
+  --profile                     CPU-profile the server over the measured window (conversations: over the
+                                list timings before the unread messages); prints top self time
   --keep-data                   keep the temp DATA_DIR
 
 Load
   --workers N          load-generator processes (default 2)
   --pairs P            dm/baseline pairs (default 50)
   --rate R|max         total messages/s (dm default 1000, group 10); max = closed loop, --window per sender
-  --window W           messages in flight per sender with --rate max (default 8)
+  --window W           messages in flight per sender with --rate max; reads: reads in flight per user
+                       (default 8)
   --duration T         measured seconds (default 10; idle 30)
   --warmup S           seconds of load before measuring (default 1; sync/idle 0)
   --drain S            seconds to wait for late acks and deliveries (default 5)
@@ -77,13 +89,20 @@ Load
   --devices-per-user D idle: sockets per registered user (default 1)
   --connect-concurrency N  handshakes in flight per worker (default 50)
   --heartbeat-ms N     presence:heartbeat per socket (default 10000; 0 = off)
-  --messages N         sync: messages sent while offline (default 10000)
+  --messages N         sync: messages sent while offline (default 10000); reads: messages each user of a
+                       pair sends the other before the walk (default 1000)
   --changes N          sync: then N edits, reactions and deletes of those messages (default 0)
   --page-size N        sync: page size (default 500, the contract's maximum)
   --rounds N           sync: offline/drain rounds (default 1)
   --groups G           group: groups (default 1)
   --members M          group: members per group incl. owner (default 100)
   --register-concurrency N  parallel registrations (default 8)
+  --receipts           group: run without, then with receipts (every recipient reads every delivered
+                       message) and typing (each sender at most every 2 s), and compare
+  --conversations N    conversations: the user's conversations, groups plus --dm-peers DMs (default 5000)
+  --dm-peers K         conversations: how many of them are DMs from registered peers (default 20)
+  --unread M           conversations: messages sent into one DM and left unread (default 100000; 0 = skip)
+  --samples S          conversations: timed requests per measurement (default 200)
 
 Output
   --out <file.json>    default bench-results/<scenario>-<timestamp>.json
@@ -139,6 +158,10 @@ const STRING_OPTIONS = [
   'groups',
   'members',
   'register-concurrency',
+  'conversations',
+  'dm-peers',
+  'unread',
+  'samples',
   'out',
   'server-node-args',
 ] as const;
@@ -150,6 +173,7 @@ const FLAGS = [
   'compare-baseline',
   'allow-loss',
   'allow-errors',
+  'receipts',
   'help',
 ] as const;
 
@@ -187,7 +211,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     throw new UsageError(`give a scenario: ${SCENARIOS.join(', ')}`);
   }
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
-  const light = scenario === 'idle' || scenario === 'sync';
+  const light = scenario === 'idle' || scenario === 'sync' || scenario === 'conversations';
   const rawRate = s.rate;
   const rate =
     rawRate === 'max' ? 'max' : num('rate', rawRate, scenario === 'group' ? 10 : 1000, 0.1, 10_000_000);
@@ -196,6 +220,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     throw new UsageError('--url must start with http:// or https://');
   if (url === undefined && (m['chat-url']?.length ?? 0) > 0) throw new UsageError('--chat-url needs --url');
   if (f.cluster && url) throw new UsageError('--cluster and --url exclude each other');
+  if (f.receipts && scenario !== 'group') throw new UsageError('--receipts is a group option');
+  const conversations = int('conversations', s.conversations, 5000, 1, 1_000_000);
+  const dmPeers = int('dm-peers', s['dm-peers'], Math.min(20, conversations), 0, 10_000);
+  if (dmPeers > conversations) throw new UsageError('--dm-peers must not exceed --conversations');
   return {
     scenario,
     url,
@@ -221,13 +249,18 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     devicesPerUser: int('devices-per-user', s['devices-per-user'], 1, 1, 1000),
     connectConcurrency: int('connect-concurrency', s['connect-concurrency'], 50, 1, 10_000),
     heartbeatMs: int('heartbeat-ms', s['heartbeat-ms'], 10_000, 0),
-    messages: int('messages', s.messages, 10_000, 1, 10_000_000),
+    messages: int('messages', s.messages, scenario === 'reads' ? 1000 : 10_000, 1, 10_000_000),
     changes: int('changes', s.changes, 0, 0, 10_000_000),
     pageSize: int('page-size', s['page-size'], 500, 1, 500),
     rounds: int('rounds', s.rounds, 1, 1, 100),
     groups: int('groups', s.groups, 1, 1, 10_000),
     members: int('members', s.members, 100, 2, 100),
     registerConcurrency: int('register-concurrency', s['register-concurrency'], 8, 1, 1000),
+    receipts: f.receipts ?? false,
+    conversations,
+    dmPeers,
+    unread: int('unread', s.unread, 100_000, 0, 10_000_000),
+    samples: int('samples', s.samples, 200, 1, 100_000),
     out: s.out,
     allowLoss: f['allow-loss'] ?? false,
     allowErrors: f['allow-errors'] ?? false,

@@ -34,6 +34,10 @@ export interface LoadPlan {
   ackTimeoutMs: number;
   /** Fixed-rate mode stops sending (counts `skipped`) while this many messages await their ack. */
   maxInflight: number;
+  /** Every recipient answers each message delivered to it with a `read` of it (receipts; group senders only). */
+  receipts: boolean;
+  /** A group sender emits `typing` before a send when its last one is this old (0 = never). */
+  typingEveryMs: number;
 }
 
 export type ToWorker =
@@ -49,6 +53,8 @@ export interface Progress {
   delivered: number;
   errors: number;
   inflight: number;
+  /** Acked `read`s (receipts). */
+  reads: number;
 }
 
 /** Counts and encoded HDR histograms (microseconds) of one worker's load phase. */
@@ -75,7 +81,14 @@ export interface LoadResult {
   misdelivered: number;
   echoes: number;
   errors: Record<string, number>;
-  histograms: { deliver: string; ack: string; lastRecipient: string };
+  /** With receipts: `read`s sent for delivered messages, their acks (all, and in the measured window), and
+   * failures by error code. */
+  reads: { sent: number; acked: number; ackedInWindow: number; errors: Record<string, number> };
+  /** `read` events (receipts) that arrived at any socket, all and in the measured window. */
+  receiptsReceived: number;
+  receiptsReceivedInWindow: number;
+  typing: { sent: number; acked: number; received: number; errors: number };
+  histograms: { deliver: string; ack: string; lastRecipient: string; read: string };
 }
 
 export type FromWorker =

@@ -27,14 +27,36 @@ export interface LoadSummary {
   ackedPerSec: number;
   /** `message:new` arrivals at recipients per second in the measured window (for groups: deliveries). */
   deliveredPerSec: number;
-  counts: Omit<LoadResult, 'histograms' | 'ackedInWindow' | 'deliveriesInWindow' | 'errors'> & {
+  counts: Omit<
+    LoadResult,
+    | 'histograms'
+    | 'ackedInWindow'
+    | 'deliveriesInWindow'
+    | 'errors'
+    | 'reads'
+    | 'receiptsReceived'
+    | 'receiptsReceivedInWindow'
+    | 'typing'
+  > & {
     errors: Record<string, number>;
     disconnects: number;
+  };
+  /** With receipts on: every recipient's `read` of every delivered message, and senders' `typing`. */
+  receipts?: {
+    readsSent: number;
+    readsAcked: number;
+    readsAckedPerSec: number;
+    readErrors: Record<string, number>;
+    /** `read` events that reached any socket per second in the measured window (each read goes to every member). */
+    receiptEventsPerSec: number;
+    typing: LoadResult['typing'];
   };
   latencyMs: {
     sendToDeliver: LatencySummary;
     sendToAck: LatencySummary;
     sendToLastRecipient: LatencySummary;
+    /** A recipient's `read` to its ack (receipts only). */
+    readToAck: LatencySummary;
   };
   processes: ProcessStats[];
   profiles: ProfileSummary[];
@@ -71,8 +93,15 @@ function partition(conversations: Conversation[], workers: number, chatUrls: str
   return shares;
 }
 
+/** What a run adds to the messages: receipts (a `read` of every delivered message) and typing every 2 s. */
+export interface LoadExtras {
+  receipts: boolean;
+  typingEveryMs: number;
+}
+const NO_EXTRAS: LoadExtras = { receipts: false, typingEveryMs: 0 };
+
 /** Each worker's share of the rate follows its share of the senders. */
-function loadPlans(ctx: BenchContext, shares: WorkerShare[]): LoadPlan[] {
+function loadPlans(ctx: BenchContext, shares: WorkerShare[], extras: LoadExtras): LoadPlan[] {
   const o = ctx.opts;
   const totalSenders = Math.max(
     shares.reduce((a, s) => a + s.senders.length, 0),
@@ -88,6 +117,7 @@ function loadPlans(ctx: BenchContext, shares: WorkerShare[]): LoadPlan[] {
     drainMs: o.drainS * 1000,
     ackTimeoutMs: o.ackTimeoutS * 1000,
     maxInflight: o.maxInflight,
+    ...extras,
   }));
 }
 
@@ -97,6 +127,7 @@ export async function runLoad(
   target: BenchTarget,
   label: string,
   conversations: Conversation[],
+  extras: LoadExtras = NO_EXTRAS,
 ): Promise<LoadSummary> {
   const o = ctx.opts;
   const workers = Math.max(1, Math.min(o.workers, conversations.length));
@@ -113,7 +144,7 @@ export async function runLoad(
     );
     if (conn.failed > 0)
       throw new Error(`${conn.failed} of ${connections} connections failed: ${conn.firstError}`);
-    const plans = loadPlans(ctx, shares);
+    const plans = loadPlans(ctx, shares, extras);
     ctx.log(
       `${label}: ${o.rate === 'max' ? `max rate (window ${o.window}/sender)` : `${o.rate} msg/s`}, ` +
         `${o.warmupS}s warm-up + ${o.durationS}s measured`,
@@ -135,6 +166,7 @@ export async function runLoad(
       { workers, connections, connectMs: conn.ms, disconnects },
       results,
       profiles,
+      extras,
     );
   } finally {
     await pool.close();
@@ -177,15 +209,37 @@ function summarizeLoad(
   conn: { workers: number; connections: number; connectMs: number; disconnects: number },
   results: LoadResult[],
   profiles: ProfileSummary[],
+  extras: LoadExtras,
 ): LoadSummary {
   const o = ctx.opts;
-  const sum = (k: keyof Omit<LoadResult, 'histograms' | 'errors' | 'lostSamples'>) =>
-    results.reduce((a, r) => a + r[k], 0);
+  type Counted = Exclude<keyof LoadResult, 'histograms' | 'errors' | 'lostSamples' | 'reads' | 'typing'>;
+  const sum = (k: Counted) => results.reduce((a, r) => a + r[k], 0);
   const errors: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
   const perSec = (n: number) => Math.round((n / o.durationS) * 10) / 10;
   const hist = (k: keyof LoadResult['histograms']) =>
     summarize(mergeEncoded(results.map((r) => r.histograms[k])));
+  const readErrors: Record<string, number> = {};
+  for (const r of results)
+    for (const [k, v] of Object.entries(r.reads.errors)) readErrors[k] = (readErrors[k] ?? 0) + v;
+  const readSum = (k: 'sent' | 'acked' | 'ackedInWindow') => results.reduce((a, r) => a + r.reads[k], 0);
+  const typingSum = (k: keyof LoadResult['typing']) => results.reduce((a, r) => a + r.typing[k], 0);
+  const receipts: LoadSummary['receipts'] =
+    extras.receipts || extras.typingEveryMs > 0
+      ? {
+          readsSent: readSum('sent'),
+          readsAcked: readSum('acked'),
+          readsAckedPerSec: perSec(readSum('ackedInWindow')),
+          readErrors,
+          receiptEventsPerSec: perSec(sum('receiptsReceivedInWindow')),
+          typing: {
+            sent: typingSum('sent'),
+            acked: typingSum('acked'),
+            received: typingSum('received'),
+            errors: typingSum('errors'),
+          },
+        }
+      : undefined;
   return {
     label,
     target: target.describe,
@@ -213,10 +267,12 @@ function summarizeLoad(
       errors,
       disconnects: conn.disconnects,
     },
+    receipts,
     latencyMs: {
       sendToDeliver: hist('deliver'),
       sendToAck: hist('ack'),
       sendToLastRecipient: hist('lastRecipient'),
+      readToAck: hist('read'),
     },
     processes: ctx.sampler.stats(),
     profiles,

@@ -10,7 +10,11 @@ export class SocketFleet {
   private closing = false;
   private heartbeatTimer?: NodeJS.Timeout;
 
-  constructor(private readonly onMessage: (index: number, message: ChatMessage) => void) {}
+  constructor(
+    private readonly onMessage: (index: number, message: ChatMessage) => void,
+    /** A `read` (receipt) or `typing` event arrived at one of the sockets. */
+    private readonly onSignal: (kind: 'read' | 'typing') => void = () => undefined,
+  ) {}
 
   get connected(): number {
     return this.connectedCount;
@@ -33,6 +37,8 @@ export class SocketFleet {
         const s = new ChatSocket(spec.url, { token: spec.token, deviceId: spec.deviceId });
         this.sockets[index] = s;
         s.on('message:new', (m) => this.onMessage(index, m));
+        s.onRead(() => this.onSignal('read'));
+        s.onTyping(() => this.onSignal('typing'));
         try {
           await s.connected();
           this.connectedCount++;

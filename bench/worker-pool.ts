@@ -16,6 +16,7 @@ class Worker {
     delivered: 0,
     errors: 0,
     inflight: 0,
+    reads: 0,
   };
   private waiters: {
     type: FromWorker['type'];
@@ -83,6 +84,7 @@ export class WorkerPool {
       delivered: 0,
       errors: 0,
       inflight: 0,
+      reads: 0,
     };
     for (const w of this.workers) {
       for (const k of Object.keys(total) as (keyof Progress)[]) total[k] += w.progress[k];

@@ -1,6 +1,6 @@
 import { makeAccounts } from '../accounts';
 import type { BenchContext } from '../bench-context';
-import { Conversation, runLoad } from '../run-load';
+import { Conversation, LoadExtras, LoadSummary, runLoad } from '../run-load';
 import type { BenchTarget } from '../target';
 import { loadFailures, loadTable, ScenarioOutcome, withTarget } from './outcome';
 
@@ -24,15 +24,25 @@ async function groups(ctx: BenchContext, target: BenchTarget): Promise<Conversat
   return out;
 }
 
+/** A client that shows typing sends it at most this often (DESIGN.md section 6b). */
+const TYPING_EVERY_MS = 2000;
+
+const runOn = (ctx: BenchContext, label: string, extras?: LoadExtras): Promise<LoadSummary> =>
+  withTarget(ctx, false, async (target) => runLoad(ctx, target, label, await groups(ctx, target), extras));
+
+/**
+ * `group`, and with --receipts the same load again on a fresh server with every recipient reading every
+ * message it gets (each read is a receipt to every member's devices) and senders typing: the two side by side.
+ */
 export async function groupScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
-  const run = await withTarget(ctx, false, async (target) =>
-    runLoad(ctx, target, 'group', await groups(ctx, target)),
-  );
-  const table = loadTable([run]);
-  table.rows.splice(2, 0, ['deliveries per message', ctx.opts.members - 1]);
+  const runs = [await runOn(ctx, 'group')];
+  if (ctx.opts.receipts)
+    runs.push(await runOn(ctx, 'group+receipts', { receipts: true, typingEveryMs: TYPING_EVERY_MS }));
+  const table = loadTable(runs);
+  table.rows.splice(2, 0, ['deliveries per message', ...runs.map(() => ctx.opts.members - 1)]);
   return {
-    results: { runs: [run], membersPerGroup: ctx.opts.members, groups: ctx.opts.groups },
+    results: { runs, membersPerGroup: ctx.opts.members, groups: ctx.opts.groups },
     table,
-    failures: loadFailures(run),
+    failures: runs.flatMap(loadFailures),
   };
 }

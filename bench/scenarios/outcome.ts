@@ -52,6 +52,15 @@ export function loadFailures(s: LoadSummary): Failure[] {
       message: `${s.label}: send errors ${errors.map(([k, n]) => `${k}=${n}`).join(' ')}`,
     });
   if (c.acked === 0) f.push({ kind: 'errors', message: `${s.label}: no message was acked` });
+  if (s.receipts) {
+    const readErrors = Object.entries(s.receipts.readErrors).filter(([, n]) => n > 0);
+    if (readErrors.length)
+      f.push({
+        kind: 'errors',
+        message: `${s.label}: read errors ${readErrors.map(([k, n]) => `${k}=${n}`).join(' ')}`,
+      });
+    if (s.receipts.readsAcked === 0) f.push({ kind: 'errors', message: `${s.label}: no read was acked` });
+  }
   if (c.disconnects > 0)
     f.push({ kind: 'errors', message: `${s.label}: ${c.disconnects} sockets disconnected` });
   return f;
@@ -85,6 +94,7 @@ export function loadTable(runs: LoadSummary[]): Table {
     ['duplicates', (s) => s.counts.duplicates],
     ['errors', (s) => Object.values(s.counts.errors).reduce((a, b) => a + b, 0)],
     ['skipped (in-flight cap)', (s) => s.counts.skipped],
+    ...(runs.some((r) => r.receipts) ? receiptRows() : []),
     ...serverRows(),
   ];
   const ratio = runs.length === 2;
@@ -101,6 +111,27 @@ export function loadTable(runs: LoadSummary[]): Table {
       return [name, ...values.map((v) => (typeof v === 'number' ? fmt(v) : v)), ...r];
     }),
   };
+}
+
+/** Receipts and typing, for the runs that had them ('-' for the others). */
+function receiptRows(): [string, (s: LoadSummary) => number | string][] {
+  const r =
+    (f: (x: NonNullable<LoadSummary['receipts']>, s: LoadSummary) => number) =>
+    (s: LoadSummary): number | string =>
+      s.receipts ? f(s.receipts, s) : '-';
+  return [
+    ['reads acked/s', r((x) => x.readsAckedPerSec)],
+    ['read->ack p50 ms', r((_, s) => s.latencyMs.readToAck.p50Ms)],
+    ['read->ack p99 ms', r((_, s) => s.latencyMs.readToAck.p99Ms)],
+    ['read->ack max ms', r((_, s) => s.latencyMs.readToAck.maxMs)],
+    ['reads acked', r((x) => x.readsAcked)],
+    ['read errors', r((x) => Object.values(x.readErrors).reduce((a, b) => a + b, 0))],
+    ['receipt events received/s', r((x) => x.receiptEventsPerSec)],
+    [
+      'typing sent / received',
+      (s) => (s.receipts ? `${s.receipts.typing.sent} / ${s.receipts.typing.received}` : '-'),
+    ],
+  ];
 }
 
 function serverRows(): [string, (s: LoadSummary) => number | string][] {

@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { ChatSocket } from '../../src/client';
 import { makeAccounts } from '../accounts';
 import type { BenchContext } from '../bench-context';
-import { BenchContent, nowMs } from '../bench-content';
+import { nowMs } from '../bench-content';
+import { dmChannel, sendMany } from '../send-many';
 import type { BenchTarget } from '../target';
 import { Failure, ScenarioOutcome, withTarget } from './outcome';
 
 const SEND_WINDOW = 64;
-
-const dmChannel = (a: string, b: string) => (a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`);
 
 interface Round {
   sent: number;
@@ -28,26 +27,6 @@ interface Round {
   /** Deleted messages whose last synced copy was not a tombstone. */
   stale: number;
   serverCpuSecondsDuringDrain: number;
-}
-
-/** Sends `count` DMs over one socket with a window of sends in flight; resolves with the acked ids. */
-async function sendMany(ctx: BenchContext, s: ChatSocket, to: string, count: number, tag: string) {
-  const content = new BenchContent(ctx.opts.contentSize);
-  const ids = new Set<string>();
-  let next = 0;
-  let errors = 0;
-  const chain = async () => {
-    while (next < count) {
-      const key = `${tag}.${next++}`;
-      const ack = await s
-        .send({ clientMsgId: key, to, content: content.make(nowMs(), key) }, ctx.opts.ackTimeoutS * 1000)
-        .catch(() => undefined);
-      if (ack?.ok) ids.add(ack.message.id);
-      else errors++;
-    }
-  };
-  await Promise.all(Array.from({ length: SEND_WINDOW }, chain));
-  return { ids, errors };
 }
 
 /**
@@ -107,7 +86,10 @@ export async function syncScenario(ctx: BenchContext): Promise<ScenarioOutcome> 
       for (let r = 0; r < o.rounds; r++) {
         ctx.log(`sync round ${r + 1}: sending ${o.messages} messages to an offline device`);
         const t0 = nowMs();
-        const sent = await sendMany(ctx, out, recipient.userId, o.messages, `${tag}.${r}`);
+        const sent = await sendMany(out, recipient.userId, o.messages, `${tag}.${r}`, {
+          contentSize: o.contentSize,
+          ackTimeoutMs: o.ackTimeoutS * 1000,
+        });
         const sendSeconds = (nowMs() - t0) / 1000;
         const changed = o.changes
           ? await changeMany(out, dmChannel(sender.userId, recipient.userId), [...sent.ids], o.changes)

@@ -27,6 +27,18 @@ function bench(args: string[], timeoutMs = 60_000): Promise<BenchRun> {
   );
 }
 
+/** Runs the bench with `--out <dir>/<name>.json`; fails the test unless it exits 0; answers stdout and the JSON. */
+async function benchOk<T>(
+  dir: string,
+  name: string,
+  args: string[],
+): Promise<{ stdout: string; results: T }> {
+  const out = join(dir, `${name}.json`);
+  const run = await bench([...args, '--out', out]);
+  if (run.code !== 0) throw new Error(`bench exited ${run.code}\n${run.stdout}\n${run.stderr}`);
+  return { stdout: run.stdout, results: JSON.parse(readFileSync(out, 'utf8')) as T };
+}
+
 interface DmResults {
   exitCode: number;
   runs: {
@@ -67,6 +79,45 @@ describe('bench smoke (dm against the embedded server the bench starts)', () => 
     expect(dm.processes.find((p) => p.kind === 'server')?.peakRssMB).toBeGreaterThan(0);
     expect(run.stdout).toContain('delivered msg/s');
   }, 90_000);
+
+  it('conversations: every list page and unread count it times is the right one, and it exits 0', async () => {
+    const run = await benchOk<{ measurements: { what: string; count: number; check: string }[] }>(
+      dir,
+      'conversations',
+      [
+        'conversations',
+        ...['--conversations', '120', '--dm-peers', '3', '--unread', '2100', '--samples', '5'],
+      ],
+    );
+    const results = run.results;
+    const checked = results.measurements.filter((m) => m.check);
+    // First pages and a walk before and after the unread flood; capped, exact and zero counts after reads.
+    expect(checked.length).toBe(10);
+    for (const m of checked) expect(m.check).toMatch(/^ok: /);
+    expect(run.stdout).toContain('read in the middle (recount stops at 1000)');
+  }, 120_000);
+
+  it('group --receipts: the same load without and with receipts, every delivered message read', async () => {
+    const run = await benchOk<{
+      runs: {
+        label: string;
+        counts: { acked: number; deliveries: number; lost: number };
+        receipts?: { readsAcked: number; readErrors: Record<string, number>; typing: { sent: number } };
+      }[];
+    }>(dir, 'group', [
+      ...['group', '--receipts', '--members', '4', '--rate', '20', '--duration', '2', '--warmup', '0'],
+      ...['--drain', '2', '--workers', '1'],
+    ]);
+    const results = run.results;
+    const [plain, receipts] = results.runs;
+    expect([plain.label, receipts.label]).toEqual(['group', 'group+receipts']);
+    expect(plain.receipts).toBeUndefined();
+    expect(receipts.counts.lost).toBe(0);
+    expect(receipts.receipts?.readsAcked).toBe(receipts.counts.deliveries);
+    expect(receipts.receipts?.readErrors).toEqual({});
+    expect(receipts.receipts?.typing.sent).toBeGreaterThan(0);
+    expect(run.stdout).toContain('reads acked/s');
+  }, 120_000);
 
   it('refuses an unknown scenario with a usage error', async () => {
     const run = await bench(['nope']);
