@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', 'data/**', 'scripts/**', 'bench-results/**'] },
+  { ignores: ['packages/*/dist/**', 'dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', 'data/**', 'scripts/**', 'bench-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

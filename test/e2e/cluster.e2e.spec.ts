@@ -6,7 +6,7 @@ import {
   MessageUpdate,
   PresenceUpdate,
   TypingSignal,
-} from '../../src/client';
+} from '@chat-server/client';
 import { Cluster, startCluster } from '../support/cluster';
 import { aUser, Inbox, TestUser } from '../support/builders';
 import { describeWith } from '../support/services';
