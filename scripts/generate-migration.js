@@ -6,7 +6,7 @@ require('reflect-metadata');
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { DataSource } = require('typeorm');
-const { ENTITIES } = require('../dist/database/entities');
+const { ENTITIES } = require('../dist/entities');
 const { MIGRATIONS } = require('../dist/database/migrations');
 
 async function main() {
@@ -16,7 +16,7 @@ async function main() {
     console.error('usage: DATABASE_URL=postgres://... node scripts/generate-migration.js <kebab-name>');
     process.exit(2);
   }
-  const ds = new DataSource({ type: 'postgres', url, entities: ENTITIES, migrations: MIGRATIONS });
+  const ds = new DataSource({ type: 'postgres', url, entities: ENTITIES, migrations: MIGRATIONS, migrationsTransactionMode: 'each' });
   await ds.initialize();
   await ds.runMigrations();
   const sql = await ds.driver.createSchemaBuilder().log();

@@ -7,6 +7,7 @@ import { ChatGatewayModule } from './chat-gateway/chat-gateway.module';
 import { AppLoggerModule } from './common/logger.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ConversationsModule } from './conversations/conversations.module';
 import { DatabaseModule } from './database/database.module';
 import { ENTITIES } from './entities';
 import { DiscoveryHttpModule } from './discovery/discovery-http.module';
@@ -46,6 +47,7 @@ export class AppModule {
       ConfigModule.forRoot(config),
       AppLoggerModule.forRoot(config),
       DatabaseModule.forRoot(config, ENTITIES),
+      ConversationsModule.forRoot(config),
       ...(config.topology.sharedState === 'redis' ? [RedisModule] : []),
       IdsModule.forRoot(config),
       // Any role may enqueue; only the worker role (or all) consumes, and it must consume every queue.

@@ -1,5 +1,6 @@
 import { AuditEntryEntity } from './admin/audit.entity';
 import { RefreshTokenEntity } from './auth/refresh-token.entity';
+import { ConversationRow } from './conversations/conversation.entity';
 import { DeviceEntity } from './devices/device.entity';
 import { FriendRequestEntity } from './friends/friend-request.entity';
 import { GroupEntity, GroupMemberEntity } from './groups/group.entities';
@@ -17,6 +18,7 @@ export const ENTITIES = [
   InboxRow,
   ReactionRow,
   SendDedupeRow,
+  ConversationRow,
   DeviceEntity,
   AuditEntryEntity,
 ];

@@ -3,7 +3,7 @@ import { AppError } from '../common/app-error';
 import { ChatNodeRegistry } from '../discovery/chat-node-registry';
 import { GroupDto } from '../groups/groups.dto';
 import { GroupsRepository } from '../groups/groups.repository';
-import { MessageRate } from '../metrics/message-rate';
+import { MessageRate, ReadRate } from '../metrics/message-rate';
 import { PresenceStore } from '../presence/presence.store';
 import { QUEUE_NAMES, QueueName } from '../queue/job-catalogue';
 import { FailedJob, JobCounts, JobQueue } from '../queue/job-queue';
@@ -18,6 +18,7 @@ export class AdminOpsService {
     private readonly queue: JobQueue,
     private readonly presence: PresenceStore,
     private readonly rate: MessageRate,
+    private readonly reads: ReadRate,
     private readonly registry: ChatNodeRegistry,
     private readonly realtime: RealtimeEmitter,
     private readonly audit: AuditRepository,
@@ -77,17 +78,20 @@ export class AdminOpsService {
     onlineUsers: number;
     connections: number;
     messagesPerSecond: number;
+    readMarkersPerSecond: number;
     chatNodes: number;
   }> {
-    const [onlineUsers, messagesPerSecond, nodes] = await Promise.all([
+    const [onlineUsers, messagesPerSecond, readMarkersPerSecond, nodes] = await Promise.all([
       this.presence.onlineCount(),
       this.rate.perSecond(),
+      this.reads.perSecond(),
       this.registry.healthyNodes(),
     ]);
     return {
       onlineUsers,
       connections: nodes.reduce((a, n) => a + n.connections, 0),
       messagesPerSecond,
+      readMarkersPerSecond,
       chatNodes: nodes.length,
     };
   }

@@ -95,6 +95,8 @@ export class StatsDto {
   @ApiProperty({ type: 'integer', description: 'sockets over every healthy chat node' }) connections!: number;
   @ApiProperty({ description: 'messages sent per second, over the last few seconds' })
   messagesPerSecond!: number;
+  @ApiProperty({ description: 'read markers moved per second, over the last minute' })
+  readMarkersPerSecond!: number;
   @ApiProperty({ type: 'integer', description: 'healthy chat nodes' }) chatNodes!: number;
 }
 

@@ -23,8 +23,10 @@ import {
   SendMessageDto,
   SyncQuery,
   TypingDto,
+  ReadTargetDto,
 } from '../messaging/messaging.dto';
 import { TypingService } from '../messaging/typing.service';
+import { ReadMarkersService } from '../messaging/read-markers.service';
 import { ReadMessagesService } from '../messaging/read-messages.service';
 import { SendMessageService } from '../messaging/send-message.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -68,6 +70,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly reader: ReadMessagesService,
     private readonly changes: MessageChangesService,
     private readonly typing: TypingService,
+    private readonly markers: ReadMarkersService,
     private readonly limiter: SendRateLimiter,
     private readonly emitter: SocketServerEmitter,
     private readonly metrics: MetricsService,
@@ -224,6 +227,17 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         toAck('typing', async () => {
           const { channelId } = validatePayload(TypingDto, input);
           await this.typing.typing(socket.data.user.id, channelId);
+          return {};
+        }),
+      );
+    });
+    socket.on('read', (payload: unknown, ack?: unknown) => {
+      const [input, callback] = split(payload, ack);
+      answer<'read'>(
+        callback,
+        toAck('read', async () => {
+          const { channelId, messageId } = validatePayload(ReadTargetDto, input);
+          await this.markers.read(socket.data.user.id, channelId, messageId);
           return {};
         }),
       );

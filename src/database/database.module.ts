@@ -6,6 +6,7 @@ import { dependencies } from '../common/dependency-state';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions, RelationalTarget } from './data-source-options';
 import { runMigrationsLocked } from './run-migrations';
+import { SqliteWriter } from './sqlite-writer';
 
 /**
  * A new pool connection means Postgres answers again: the pool reconnects by itself on the next query after
@@ -26,8 +27,13 @@ export class DatabaseModule {
       migrateOnStart: false,
       entities,
     });
+    // The embedded file's one writer thread, shared by every adapter that writes it (two would fight for its lock).
+    const writer = options.type === 'better-sqlite3' ? [SqliteWriter] : [];
     return {
       module: DatabaseModule,
+      global: true,
+      providers: writer,
+      exports: writer,
       imports: [
         TypeOrmModule.forRootAsync({
           // A store that is down at start-up fails the start quickly and visibly instead of retrying for minutes.

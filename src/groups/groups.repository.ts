@@ -4,6 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { GroupEntity, GroupMemberEntity, GroupRole, MAX_GROUP_MEMBERS } from './group.entities';
 import { padId, unpadId } from '../ids/padded-id';
+import { ConversationRow } from '../conversations/conversation.entity';
+import { joinedRow } from '../conversations/conversations.sql';
 
 export interface GroupMember {
   userId: string;
@@ -29,7 +31,7 @@ export class GroupsRepository {
   private readonly groups: Repository<GroupEntity>;
   private readonly members: Repository<GroupMemberEntity>;
 
-  constructor(@InjectDataSource() ds: DataSource) {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {
     this.groups = ds.getRepository(GroupEntity);
     this.members = ds.getRepository(GroupMemberEntity);
   }
@@ -88,6 +90,13 @@ export class GroupsRepository {
     return (await this.members.findBy({ groupId })).map(toMember);
   }
 
+  /** The names of the groups that exist among `ids`. */
+  async names(ids: readonly string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await this.groups.find({ where: { id: In([...ids]) }, select: { id: true, name: true } });
+    return new Map(rows.map((g) => [g.id, g.name]));
+  }
+
   async groupIdsOf(userId: string): Promise<string[]> {
     return (await this.members.find({ where: { userId }, select: { groupId: true } })).map((m) => m.groupId);
   }
@@ -121,9 +130,25 @@ export class GroupsRepository {
     if (!fresh.length) return [];
     await this.reserve(groupId, fresh.length);
     const added: string[] = [];
+    const at = Date.now();
     for (const userId of fresh) {
       try {
-        await this.members.insert({ groupId, userId, role: role(userId), visibleFrom: padId(visibleFrom) });
+        // The membership and the member's conversation row (the group in their list) are one write.
+        await this.ds.transaction(async (tx) => {
+          await tx.insert(GroupMemberEntity, {
+            groupId,
+            userId,
+            role: role(userId),
+            visibleFrom: padId(visibleFrom),
+          });
+          await tx
+            .createQueryBuilder()
+            .insert()
+            .into(ConversationRow)
+            .values(joinedRow(groupId, userId, visibleFrom, at))
+            .orIgnore()
+            .execute();
+        });
         added.push(userId);
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
@@ -135,8 +160,13 @@ export class GroupsRepository {
   }
 
   async removeMember(groupId: string, userId: string): Promise<boolean> {
-    const r = await this.members.delete({ groupId, userId });
-    if ((r.affected ?? 0) === 0) return false;
+    // The group leaves the member's list with the membership: no receipts or counts from it after removal.
+    const affected = await this.ds.transaction(async (tx) => {
+      const r = await tx.delete(GroupMemberEntity, { groupId, userId });
+      await tx.delete(ConversationRow, { userId, channelId: groupId });
+      return r.affected ?? 0;
+    });
+    if (affected === 0) return false;
     await this.release(groupId, 1);
     return true;
   }
@@ -150,6 +180,7 @@ export class GroupsRepository {
   }
 
   async delete(groupId: string): Promise<void> {
+    await this.ds.getRepository(ConversationRow).delete({ channelId: groupId });
     await this.members.delete({ groupId });
     await this.groups.delete({ id: groupId });
   }

@@ -1,3 +1,4 @@
+import { BACKFILL_SNOWFLAKE_EPOCH_MS } from '../database/conversation-backfill';
 import { isSnowflakeString, SNOWFLAKE_EPOCH_MS, SnowflakeGenerator, snowflakeTime } from './snowflake';
 
 describe('SnowflakeGenerator', () => {
@@ -53,5 +54,11 @@ describe('SnowflakeGenerator', () => {
     for (const bad of ['', 'abc', '-1', '1.5', '9223372036854775808', ' 1', 1])
       expect(isSnowflakeString(bad)).toBe(false);
     expect(isSnowflakeString('9223372036854775807')).toBe(true);
+  });
+});
+
+describe('the conversation backfill (src/database/conversation-backfill.ts)', () => {
+  it('turns times into ids with the same epoch as the generator', () => {
+    expect(BACKFILL_SNOWFLAKE_EPOCH_MS).toBe(SNOWFLAKE_EPOCH_MS);
   });
 });

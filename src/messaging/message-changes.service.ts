@@ -10,6 +10,7 @@ import { ChannelAccess } from './channel-access';
 import { parseChannelId } from './channel-id';
 import { ChangeKind, ContentUpdate, HistoryStore } from './history/history.store';
 import { checkContent, Message } from './message';
+import { ConversationStore } from '../conversations/conversation-store';
 
 /** At most this many distinct emoji on one message (DESIGN.md section 6b). */
 export const MAX_EMOJI_PER_MESSAGE = 20;
@@ -38,6 +39,7 @@ export class MessageChangesService {
     private readonly ids: IdGenerator,
     private readonly realtime: RealtimeEmitter,
     private readonly metrics: MetricsService,
+    private readonly conversations: ConversationStore,
   ) {}
 
   async edit(userId: string, channelId: string, messageId: string, content: string): Promise<ChangeResult> {
@@ -56,9 +58,11 @@ export class MessageChangesService {
     if (message.senderId !== userId && role !== 'owner' && role !== 'admin')
       throw AppError.forbidden("only the sender or a group's owner or admin may delete a message");
     if (message.deletedAt) return { message };
-    return this.change(audience, message, 'delete', (changeId) => {
+    return this.change(audience, message, 'delete', async (changeId) => {
       const update: ContentUpdate = { content: '', deletedAt: isoOf(changeId) };
-      return this.history.updateContent(channelId, messageId, update);
+      await this.history.updateContent(channelId, messageId, update);
+      // No longer unread where it counted (the members who had not read it, the sender aside).
+      await this.conversations.deleted(message);
     });
   }
 

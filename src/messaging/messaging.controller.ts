@@ -1,11 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiSignedIn } from '../common/api-errors';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/current-user.decorator';
 import { MessageDto } from './message';
 import { MessageChangesService } from './message-changes.service';
-import { EditMessageDto, HistoryPageDto, HistoryQuery, SyncPageDto, SyncQuery } from './messaging.dto';
+import {
+  ConversationPageDto,
+  ConversationQuery,
+  EditMessageDto,
+  HistoryPageDto,
+  HistoryQuery,
+  ReadInputDto,
+  SyncPageDto,
+  SyncQuery,
+} from './messaging.dto';
+import { ConversationsService } from './conversations.service';
+import { ReadMarkersService } from './read-markers.service';
 import { ReadMessagesService } from './read-messages.service';
 
 const MESSAGE = 'channels/:channelId/messages/:messageId';
@@ -17,7 +28,35 @@ export class MessagingController {
   constructor(
     private readonly read: ReadMessagesService,
     private readonly changes: MessageChangesService,
+    private readonly conversations: ConversationsService,
+    private readonly markers: ReadMarkersService,
   ) {}
+
+  @Get('channels')
+  @ApiOperation({ summary: "The caller's conversations, most recent activity first, with unread counts" })
+  @ApiOkResponse({ type: ConversationPageDto })
+  @ApiErrors(400)
+  listConversations(
+    @CurrentUser() me: AuthUser,
+    @Query() q: ConversationQuery,
+  ): Promise<ConversationPageDto> {
+    return this.conversations.list(me.id, q.before, q.limit);
+  }
+
+  @Post('channels/:channelId/read')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: "Move the caller's read marker forward (an older or equal message changes nothing)",
+  })
+  @ApiNoContentResponse()
+  @ApiErrors(400, [403, 'not a member of this channel'], [404, 'no such channel, or no such message in it'])
+  async markRead(
+    @CurrentUser() me: AuthUser,
+    @Param('channelId') channelId: string,
+    @Body() body: ReadInputDto,
+  ): Promise<void> {
+    await this.markers.read(me.id, channelId, body.messageId);
+  }
 
   @Get('sync')
   @ApiOperation({ summary: "Catch up on the caller's change log after a cursor" })

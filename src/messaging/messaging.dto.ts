@@ -23,6 +23,12 @@ import type {
   SendInput,
   SyncPage,
   TypingInput,
+  ReadInput,
+  ReadTarget,
+  Conversation,
+  ConversationPage,
+  ConversationQuery as ConversationQueryShape,
+  ChannelType,
   SyncQuery as SyncQueryShape,
   HistoryQuery as HistoryQueryShape,
 } from '../contract';
@@ -155,6 +161,75 @@ export class TypingDto implements TypingInput {
   @IsString() @Length(1, 120) channelId!: string;
 }
 
+/** `POST /api/channels/:channelId/read`. */
+export class ReadInputDto implements ReadInput {
+  @ApiProperty({ description: 'the newest message the user has read (a message id of the channel)' })
+  @Validate(IsMessageId)
+  messageId!: string;
+}
+
+/** The socket's `read`. */
+export class ReadTargetDto extends MessageTargetDto implements ReadTarget {}
+
+export class ConversationQuery {
+  @ApiPropertyOptional({ description: 'the nextBefore of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 120)
+  before?: string;
+
+  @IntParam(1, 100, 50)
+  limit?: number;
+}
+
+export class PeerDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty() displayName!: string;
+}
+
+export class ConversationDto implements Conversation {
+  @ApiProperty() channelId!: string;
+  @ApiProperty({ enum: ['dm', 'group'] }) channelType!: ChannelType;
+  @ApiProperty({ description: "the group's name, or the DM peer's display name" }) name!: string;
+  @ApiProperty({ type: PeerDto, nullable: true, description: 'the other user of a DM; null for a group' })
+  peer!: PeerDto | null;
+  @ApiProperty({
+    type: MessageDto,
+    nullable: true,
+    description: 'the newest message (a tombstone if deleted)',
+  })
+  lastMessage!: MessageDto | null;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'messages after readUpTo that others sent and that are not deleted; exact up to 1,000 (capped)',
+  })
+  unreadCount!: number;
+  @ApiProperty({ type: String, nullable: true, description: "the user's read marker (a message id)" })
+  readUpTo!: string | null;
+  @ApiProperty({
+    description: "ISO-8601: the newest message's time, or when the user joined a group with none",
+  })
+  lastActivityAt!: string;
+}
+
+export class ConversationPageDto implements ConversationPage {
+  @ApiProperty({ type: [ConversationDto], description: 'most recent activity first' })
+  channels!: ConversationDto[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'pass as `before` for the next page; null on the last',
+  })
+  nextBefore!: string | null;
+}
+
+export type ReadInputDtoIsTheContract = Assert<SameType<ReadInputDto, ReadInput>>;
+export type ReadTargetDtoIsTheContract = Assert<SameType<ReadTargetDto, ReadTarget>>;
+export type ConversationQueryIsTheContract = Assert<SameType<ConversationQuery, ConversationQueryShape>>;
+export type ConversationDtoIsTheContract = Assert<SameType<ConversationDto, Conversation>>;
+export type ConversationPageDtoIsTheContract = Assert<SameType<ConversationPageDto, ConversationPage>>;
 export type TypingDtoIsTheContract = Assert<SameType<TypingDto, TypingInput>>;
 export type EditMessageDtoIsTheContract = Assert<SameType<EditMessageDto, EditInput>>;
 export type MessageTargetDtoIsTheContract = Assert<SameType<MessageTargetDto, MessageTarget>>;

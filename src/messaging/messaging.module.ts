@@ -13,12 +13,13 @@ import { CassandraHistoryStore } from './history/cassandra-history.store';
 import { HistoryStore } from './history/history.store';
 import { SqlHistoryStore } from './history/sql-history.store';
 import { SqliteHistoryStore } from './history/sqlite-history.store';
-import { SqliteWriter } from '../database/sqlite-writer';
 import { SqliteSendDedupe } from './dedupe/sqlite-send-dedupe';
 import { MessagePublisher } from './message-publisher';
 import { ReadMessagesService } from './read-messages.service';
 import { SendMessageService } from './send-message.service';
 import { MessageChangesService } from './message-changes.service';
+import { ReadMarkersService } from './read-markers.service';
+import { ConversationsService } from './conversations.service';
 import { InMemoryTypingGate, RedisTypingGate, TypingGate, TypingService } from './typing.service';
 import { redisOrEmbedded } from '../redis/redis-or-embedded';
 import { ClaimThenStore, SendStore } from './send-store/send-store';
@@ -31,7 +32,6 @@ import { SqliteSendStore } from './send-store/sqlite-send-store';
 const STORES: Record<Topology['history'], Provider[]> = {
   // The embedded file, written through one group commit: claim and rows in one transaction.
   sqlite: [
-    SqliteWriter,
     SqliteSendDedupe,
     { provide: SendDedupe, useExisting: SqliteSendDedupe },
     { provide: HistoryStore, useClass: SqliteHistoryStore },
@@ -63,6 +63,8 @@ export class MessagingModule {
       SendMessageService,
       MessageChangesService,
       TypingService,
+      ReadMarkersService,
+      ConversationsService,
     ];
     return {
       module: MessagingModule,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelAccess } from './channel-access';
+import { ConversationStore, MarkerChange } from '../conversations/conversation-store';
 import { ChangeEntry, HistoryStore } from './history/history.store';
 import { HistoryPageDto, SyncPageDto } from './messaging.dto';
 
@@ -9,6 +10,7 @@ export class ReadMessagesService {
   constructor(
     private readonly history: HistoryStore,
     private readonly access: ChannelAccess,
+    private readonly conversations: ConversationStore,
   ) {}
 
   /**
@@ -17,10 +19,29 @@ export class ReadMessagesService {
    * on the page. A member removed from a group gets no entries from the removal on (changes are appended
    * to the members at the time of the change), so their devices stop getting its changes there; entries from
    * before the removal still sync.
+   *
+   * Read markers ride in the same log: a marker that moved after the cursor (in a channel the user is in now)
+   * is a receipt, ordered by the change id it moved at, and counts against `limit` like an entry.
    */
   async sync(userId: string, after: string | undefined, limit = 100): Promise<SyncPageDto> {
-    const entries = await this.history.changesAfter(userId, after, limit + 1);
-    const page = entries.slice(0, limit);
+    const [entries, markers] = await Promise.all([
+      this.history.changesAfter(userId, after, limit + 1),
+      this.conversations.receiptsAfter(userId, after ?? '0', limit + 1),
+    ]);
+    // One log in change order: entries and moved markers, `limit` of them in all.
+    const page: ChangeEntry[] = [];
+    const receipts: MarkerChange[] = [];
+    let [i, j] = [0, 0];
+    while (page.length + receipts.length < limit && (i < entries.length || j < markers.length)) {
+      const takeEntry =
+        j >= markers.length ||
+        (i < entries.length && BigInt(entries[i].changeId) < BigInt(markers[j].changeId));
+      if (takeEntry) page.push(entries[i++]);
+      else receipts.push(markers[j++]);
+    }
+    const lastEntry = page.length ? BigInt(page[page.length - 1].changeId) : 0n;
+    const lastMarker = receipts.length ? BigInt(receipts[receipts.length - 1].changeId) : 0n;
+    const covered = lastEntry > lastMarker ? lastEntry : lastMarker;
     const latest = new Map<string, ChangeEntry>();
     for (const e of page) {
       const key = `${e.channelId}/${e.messageId}`;
@@ -35,9 +56,13 @@ export class ReadMessagesService {
     const messages = wanted.flatMap((e) => byKey.get(`${e.channelId}/${e.messageId}`) ?? []);
     return {
       messages,
-      receipts: [],
-      cursor: page.length ? page[page.length - 1].changeId : (after ?? '0'),
-      hasMore: entries.length > limit,
+      receipts: receipts.map(({ channelId, userId: reader, messageId }) => ({
+        channelId,
+        userId: reader,
+        messageId,
+      })),
+      cursor: covered > 0n ? covered.toString() : (after ?? '0'),
+      hasMore: i < entries.length || j < markers.length,
     };
   }
 

@@ -13,6 +13,7 @@ import { HistoryStore } from './history/history.store';
 import { checkContent, Message } from './message';
 import { MessagePublisher } from './message-publisher';
 import { AfterDelivery } from './after-delivery';
+import { ConversationStore } from '../conversations/conversation-store';
 import type { SendMessageDto } from './messaging.dto';
 
 export interface SendTicket {
@@ -51,6 +52,7 @@ export class SendMessageService {
     private readonly config: AppConfig,
     private readonly rate: MessageRate,
     private readonly afterDelivery: AfterDelivery,
+    private readonly conversations: ConversationStore,
   ) {}
 
   /**
@@ -126,6 +128,8 @@ export class SendMessageService {
     // The row before the entries, as on the first write (an entry is never visible before its message).
     await this.history.saveMessage(message);
     if (channel.memberIds) await this.history.addToInboxes(channel.memberIds, message);
+    // Counted only where the first attempt did not get to (it may have died before counting).
+    await this.conversations.posted(message, channel.memberIds, true);
     return { message, channel };
   }
 

@@ -3,22 +3,29 @@ import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 
 const WINDOW_S = 60;
-const key = (second: number) => `chat:stats:sent:${second}`;
 
 /**
- * Messages sent per second over the last minute, across every chat node. Each node counts locally and adds
- * its count to a per-second Redis key once a second (one INCRBY per node per second, not per message);
- * embedded, the counts stay in this process.
+ * Events per second over the last minute, across every chat node. Each node counts locally and adds its
+ * count to a per-second Redis key once a second (one INCRBY per node per second, not per event); embedded,
+ * the counts stay in this process.
  */
-@Injectable()
-export class MessageRate implements OnModuleInit, OnApplicationShutdown {
+abstract class EventRate implements OnModuleInit, OnApplicationShutdown {
   private pending = 0;
   private readonly local = new Map<number, number>();
   private timer?: NodeJS.Timeout;
   private readonly redis?: RedisService;
 
-  constructor(config: AppConfig, @Optional() redis?: RedisService) {
+  constructor(
+    /** The Redis key's part naming what is counted. */
+    private readonly name: string,
+    config: AppConfig,
+    redis?: RedisService,
+  ) {
     this.redis = config.topology.sharedState === 'redis' ? redis : undefined;
+  }
+
+  private key(second: number): string {
+    return `chat:stats:${this.name}:${second}`;
   }
 
   record(n = 1): void {
@@ -32,12 +39,14 @@ export class MessageRate implements OnModuleInit, OnApplicationShutdown {
       for (const k of this.local.keys()) if (k < s - WINDOW_S) this.local.delete(k);
   }
 
-  /** Average messages per second over the last full minute. */
+  /** Average events per second over the last full minute. */
   async perSecond(): Promise<number> {
     const now = Math.floor(Date.now() / 1000);
     const seconds = Array.from({ length: WINDOW_S }, (_, i) => now - 1 - i);
     const counts = this.redis
-      ? ((await this.redis.client.mget(...seconds.map(key))) as (string | null)[]).map((v) => Number(v ?? 0))
+      ? ((await this.redis.client.mget(...seconds.map((s) => this.key(s)))) as (string | null)[]).map((v) =>
+          Number(v ?? 0),
+        )
       : seconds.map((s) => this.local.get(s) ?? 0);
     return counts.reduce((a, b) => a + b, 0) / WINDOW_S;
   }
@@ -57,12 +66,28 @@ export class MessageRate implements OnModuleInit, OnApplicationShutdown {
     if (!this.redis || this.pending === 0) return;
     const n = this.pending;
     this.pending = 0;
-    const k = key(Math.floor(Date.now() / 1000));
+    const k = this.key(Math.floor(Date.now() / 1000));
     await this.redis.client
       .multi()
       .incrby(k, n)
       .expire(k, WINDOW_S * 3)
       .exec()
       .catch(() => (this.pending += n));
+  }
+}
+
+/** Messages sent per second (admin stats). */
+@Injectable()
+export class MessageRate extends EventRate {
+  constructor(config: AppConfig, @Optional() redis?: RedisService) {
+    super('sent', config, redis);
+  }
+}
+
+/** Read markers moved per second (admin stats). */
+@Injectable()
+export class ReadRate extends EventRate {
+  constructor(config: AppConfig, @Optional() redis?: RedisService) {
+    super('read', config, redis);
   }
 }

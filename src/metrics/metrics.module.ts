@@ -1,14 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
-import { MessageRate } from './message-rate';
+import { MessageRate, ReadRate } from './message-rate';
 import { MetricsService } from './metrics.service';
 import { QueueMetrics } from './queue-metrics';
 
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, MessageRate],
-  exports: [MetricsService, MessageRate],
+  providers: [MetricsService, MessageRate, ReadRate],
+  exports: [MetricsService, MessageRate, ReadRate],
 })
 export class MetricsModule {}
 

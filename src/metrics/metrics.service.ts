@@ -22,6 +22,8 @@ export class MetricsService {
   readonly messagesDelivered: Counter<'channel_type'>;
   readonly messageChanges: Counter<'kind'>;
   readonly typingEvents: Counter<'outcome'>;
+  readonly readMarkers: Counter<'outcome'>;
+  readonly receiptsEmitted: Counter<'channel_type'>;
   readonly jobDuration: Histogram<'queue' | 'outcome'>;
 
   constructor(config: AppConfig) {
@@ -79,6 +81,18 @@ export class MetricsService {
       name: 'chat_typing_events_total',
       help: 'Typing signals by outcome: emitted to the other members, or a repeat within 2 s (acked, not emitted)',
       labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    this.readMarkers = new Counter({
+      name: 'chat_read_markers_total',
+      help: 'Read calls by outcome: moved (the marker went forward) or kept (at or past the message already)',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    this.receiptsEmitted = new Counter({
+      name: 'chat_receipts_emitted_total',
+      help: 'Read receipts emitted (one per moved marker, to every device of every member), by channel type',
+      labelNames: ['channel_type'],
       registers: [this.registry],
     });
     this.jobDuration = new Histogram({

@@ -40,7 +40,7 @@ describe('buildPushPayload', () => {
   const opts = { previewLength: 100, hideContent: false };
 
   it('shows the sender and the text of a single message', () => {
-    expect(buildPushPayload({ latest: message('hi'), count: 1 }, 'Ann', opts)).toEqual({
+    expect(buildPushPayload({ latest: message('hi'), count: 1 }, 'Ann', opts, 3)).toEqual({
       type: 'message',
       channelId: 'dm:a:b',
       channelType: 'dm',
@@ -48,6 +48,7 @@ describe('buildPushPayload', () => {
       senderId: 'a',
       senderName: 'Ann',
       count: 1,
+      badge: 3,
       preview: 'hi',
       title: 'Ann',
       body: 'hi',

@@ -13,6 +13,8 @@ export interface PushPayload {
   senderId: string;
   senderName: string;
   count: number;
+  /** The recipient's total unread count over every conversation (the app icon's badge). */
+  badge: number;
   /** The newest message's text, cut to the preview length; absent when content is hidden. */
   preview?: string;
   /** Ready-to-show title and body, for clients that display the notification as it comes. */
@@ -40,6 +42,7 @@ export function buildPushPayload(
   summary: { latest: Message; count: number },
   senderName: string,
   opts: PreviewOptions,
+  badge = 0,
 ): PushPayload {
   const { latest, count } = summary;
   const preview =
@@ -55,6 +58,7 @@ export function buildPushPayload(
     senderId: latest.senderId,
     senderName,
     count,
+    badge,
     ...(preview === undefined ? {} : { preview }),
     title: senderName,
     body: preview === undefined ? (many ?? 'New message') : many ? `${many}: ${preview}` : preview,

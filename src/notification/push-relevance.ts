@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ConversationStore } from '../conversations/conversation-store';
+import { UNREAD_CAP } from '../messaging/read-markers.service';
 import { PresenceStore } from '../presence/presence.store';
 
 /**
@@ -8,7 +10,10 @@ import { PresenceStore } from '../presence/presence.store';
  */
 @Injectable()
 export class PushRelevance {
-  constructor(private readonly presence: PresenceStore) {}
+  constructor(
+    private readonly presence: PresenceStore,
+    private readonly conversations: ConversationStore,
+  ) {}
 
   /**
    * A device of the user is live now: it got (or will sync) the messages itself. Note the presence
@@ -18,12 +23,13 @@ export class PushRelevance {
     return (await this.presence.status([userId])).get(userId)?.status === 'online';
   }
 
-  /**
-   * Hook: the user has read the channel up to or past `messageId` on some device since the job was queued.
-   * TODO(read markers): there are no read markers yet (the `read` event is a later issue). When they land,
-   * answer from the user's marker for the channel (compare ids as BigInt): markerId >= messageId.
-   */
-  async hasRead(_userId: string, _channelId: string, _messageId: string): Promise<boolean> {
-    return false;
+  /** The user's read marker in the channel (set by any of their devices), or null. */
+  async readUpTo(userId: string, channelId: string): Promise<string | null> {
+    return (await this.conversations.get(userId, channelId))?.readUpTo ?? null;
+  }
+
+  /** The notification's badge: the user's unread messages over every conversation. */
+  badge(userId: string): Promise<number> {
+    return this.conversations.totalUnread(userId, UNREAD_CAP);
   }
 }

@@ -28,6 +28,9 @@ class InboxOnly extends HistoryStore {
   async appendChange(): Promise<void> {}
   async updateContent(): Promise<void> {}
   async setReaction(): Promise<void> {}
+  async countUnread(): Promise<number> {
+    return 0;
+  }
   async getMessage(): Promise<Message | null> {
     return null;
   }

@@ -17,7 +17,7 @@ const MAX_SCANNED = 2_000;
 /**
  * Reads what a collapse window holds from the user's change log (DESIGN.md section 4): the `new` entries
  * from the window's first message up to its end, in the job's channel, not sent by the user (their own
- * messages from other devices are in their log too) and not deleted by now. The inbox, not a counter, is the source: it is
+ * messages from other devices are in their log too), not deleted and not read by now. The inbox, not a counter, is the source: it is
  * already written before anyone is notified, and a resent message is one entry, so nothing counts twice.
  */
 @Injectable()
@@ -29,7 +29,10 @@ export class PushWindowReader {
     channelId: string,
     firstMessageId: string,
     windowEndMs: number,
+    /** The user's read marker: messages up to it are read, on some device, and not news. */
+    readUpTo: string | null = null,
   ): Promise<WindowSummary | null> {
+    const read = BigInt(readUpTo ?? '0');
     let after = (BigInt(firstMessageId) - 1n).toString();
     const refs: MessageRef[] = [];
     scan: for (let scanned = 0; scanned < MAX_SCANNED;) {
@@ -44,7 +47,7 @@ export class PushWindowReader {
     }
     // Their current state: a message deleted since is not announced, an edited one shows its new text.
     const fromOthers = (await this.history.getMessages(refs)).filter(
-      (m) => m.senderId !== userId && !m.deletedAt,
+      (m) => m.senderId !== userId && !m.deletedAt && BigInt(m.id) > read,
     );
     if (!fromOthers.length) return null;
     const latest = fromOthers.reduce((a, b) => (BigInt(b.id) > BigInt(a.id) ? b : a));

@@ -40,14 +40,27 @@ export class SendPushService {
     const ctx = `push job ${meta.jobId}${job.correlationId ? ` (${job.correlationId})` : ''}`;
     if (await this.relevance.isOnline(job.userId)) return this.skip('online');
     const windowEndMs = job.windowEndMs ?? snowflakeTime(job.messageId) + this.options.collapseWindowMs;
-    const summary = await this.window.summarize(job.userId, job.channelId, job.messageId, windowEndMs);
-    if (!summary) return this.skip('nothing_new');
-    if (await this.relevance.hasRead(job.userId, job.channelId, summary.latest.id)) return this.skip('read');
+    // Only what the user has not read on any device counts (a read since the job was queued drops it).
+    const readUpTo = await this.relevance.readUpTo(job.userId, job.channelId);
+    const summary = await this.window.summarize(
+      job.userId,
+      job.channelId,
+      job.messageId,
+      windowEndMs,
+      readUpTo,
+    );
+    if (!summary) {
+      const read = readUpTo !== null && BigInt(readUpTo) >= BigInt(job.messageId);
+      return this.skip(read ? 'read' : 'nothing_new');
+    }
     const devices = await this.devicesOf(job);
     if (!devices.length) return this.skip('no_devices');
 
-    const sender = await this.users.findById(summary.latest.senderId);
-    const payload = buildPushPayload(summary, sender?.displayName ?? 'Someone', this.options);
+    const [sender, badge] = await Promise.all([
+      this.users.findById(summary.latest.senderId),
+      this.relevance.badge(job.userId),
+    ]);
+    const payload = buildPushPayload(summary, sender?.displayName ?? 'Someone', this.options, badge);
     const results = await Promise.all(devices.map((d) => this.deliver(d, payload, ctx)));
     const retry = devices.filter((_, i) => results[i] === 'retry');
     if (!retry.length) return;

@@ -17,6 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['users'],
   ['auth'],
   ['presence'],
+  ['conversations'], // per-user conversation state: written by groups (membership) and messaging
   ['friends', 'groups', 'devices'],
   ['messaging'],
   ['notification'],

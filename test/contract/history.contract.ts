@@ -317,6 +317,27 @@ export function historyContract(open: () => Promise<OpenedHistory>): void {
     for (const r of read) expect(r.userIds).toEqual(members);
   });
 
+  it("counts unread in a range: others' messages, not deleted, across buckets, up to a cap", async () => {
+    const ch = channel();
+    const ids = idsAt(Date.now() - 3 * BUCKET_MS);
+    const ms: Message[] = [];
+    for (let i = 0; i < 12; i++) {
+      if (i % 4 === 0) ids.jump(BUCKET_MS); // spread over several 10-day buckets
+      const id = ids.next();
+      ms.push(msg(id, ch, { senderId: i % 3 === 0 ? 'reader' : 'other' }));
+    }
+    for (const m of ms) await store.saveMessage(m);
+    await store.updateContent(ch, ms[5].id, { content: '', deletedAt: new Date().toISOString() });
+    const count = (after: number, upTo: number, cap = 1000) =>
+      store.countUnread(ch, { after: ms[after].id, upTo: ms[upTo].id, readerId: 'reader', cap });
+    // after m0 up to m11: 11 messages, minus the reader's (3, 6, 9) and the deleted one (5)
+    expect(await count(0, 11)).toBe(7);
+    expect(await count(0, 4)).toBe(3); // 1, 2, 4
+    expect(await count(10, 11)).toBe(1);
+    expect(await count(11, 11)).toBe(0);
+    expect(await count(0, 11, 2)).toBe(2);
+  });
+
   it('reads the current state of many messages across channels at once, leaving unknown ones out', async () => {
     const ids = idsAt(Date.now());
     const ms = Array.from({ length: 30 }, (_, i) =>

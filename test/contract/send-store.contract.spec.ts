@@ -12,12 +12,16 @@ import type { Message } from '../../src/messaging/message';
 import { ClaimThenStore, SendStore } from '../../src/messaging/send-store/send-store';
 import { SqliteSendStore } from '../../src/messaging/send-store/sqlite-send-store';
 import { startCassandraService } from '../support/cassandra';
+import { ConversationStore } from '../../src/conversations/conversation-store';
+import { SqlConversationStore } from '../../src/conversations/sql-conversation.store';
+import { SqliteConversationStore } from '../../src/conversations/sqlite-conversation.store';
 import { migratedDataSource } from '../support/relational';
 import { describeWith } from '../support/services';
 
 interface Opened {
   store: SendStore;
   history: HistoryStore;
+  conversations: ConversationStore;
   close(): Promise<void>;
 }
 
@@ -28,8 +32,9 @@ interface Opened {
 function sendStoreContract(open: () => Promise<Opened>): void {
   let store: SendStore;
   let history: HistoryStore;
+  let conversations: ConversationStore;
   let close: () => Promise<void>;
-  beforeAll(async () => ({ store, history, close } = await open()));
+  beforeAll(async () => ({ store, history, conversations, close } = await open()));
   afterAll(() => close());
 
   const ids = new SnowflakeGenerator(1);
@@ -64,6 +69,17 @@ function sendStoreContract(open: () => Promise<Opened>): void {
     expect(await history.getMessage(m.channelId, m.id)).toEqual(m);
     expect(await inbox(a, 10)).toEqual([m]);
     expect(await inbox(b, 10)).toEqual([m]);
+    // In both participants' conversation lists: unread for the recipient, not for the sender.
+    expect(await conversations.get(b, m.channelId)).toMatchObject({
+      lastMessageId: m.id,
+      unreadCount: 1,
+      peerId: a,
+    });
+    expect(await conversations.get(a, m.channelId)).toMatchObject({
+      lastMessageId: m.id,
+      unreadCount: 0,
+      peerId: b,
+    });
   });
 
   it('answers a reused clientMsgId with the first binding and writes nothing for the second message', async () => {
@@ -75,6 +91,8 @@ function sendStoreContract(open: () => Promise<Opened>): void {
     expect(await history.getMessage(second.channelId, second.id)).toBeNull();
     expect(await inbox(c, 10)).toEqual([]);
     expect(await inbox(a, 10)).toEqual([first]);
+    expect(await conversations.get(c, second.channelId)).toBeNull();
+    expect((await conversations.get(b, first.channelId))?.unreadCount).toBe(1);
   });
 
   it('stores exactly one of many concurrent sends of the same clientMsgId', async () => {
@@ -84,6 +102,7 @@ function sendStoreContract(open: () => Promise<Opened>): void {
     expect(new Set(bound.map((r) => r.id)).size).toBe(1);
     const stored = await inbox(b, 50);
     expect(stored.map((m) => m.id)).toEqual([bound[0].id]);
+    expect((await conversations.get(b, candidates[0].channelId))?.unreadCount).toBe(1);
   });
 
   it('writes only the channel row when no inbox rows are asked for (a group message before its fan-out)', async () => {
@@ -103,6 +122,7 @@ describe('send store contract: embedded SQLite, claim and rows in one transactio
     return {
       store: new SqliteSendStore(new SqliteSendDedupe(writer)),
       history,
+      conversations: new SqliteConversationStore(writer),
       close: async () => {
         await writer.onApplicationShutdown();
         await ds.destroy();
@@ -115,9 +135,11 @@ describeWith(['postgres'], 'send store contract: Postgres claim, then Postgres r
   sendStoreContract(async () => {
     const ds = await migratedDataSource(urls.postgres);
     const history = new SqlHistoryStore(ds);
+    const conversations = new SqlConversationStore(ds);
     return {
-      store: new ClaimThenStore(new SqlSendDedupe(ds), history),
+      store: new ClaimThenStore(new SqlSendDedupe(ds), history, conversations),
       history,
+      conversations,
       close: () => ds.destroy(),
     };
   });
@@ -127,10 +149,19 @@ describeWith(['cassandra'], 'send store contract: Cassandra claim (LWT), then Ca
   sendStoreContract(async () => {
     const s = await startCassandraService(urls.cassandra);
     const history = new CassandraHistoryStore(s.service);
+    // Relational beside Cassandra: the embedded file (a valid topology: Cassandra without DATABASE_URL).
+    const ds = await migratedDataSource();
+    const writer = new SqliteWriter(ds);
+    const conversations = new SqliteConversationStore(writer);
     return {
-      store: new ClaimThenStore(new CassandraSendDedupe(s.service), history),
+      store: new ClaimThenStore(new CassandraSendDedupe(s.service), history, conversations),
       history,
-      close: () => s.close(),
+      conversations,
+      close: async () => {
+        await s.close();
+        await writer.onApplicationShutdown();
+        await ds.destroy();
+      },
     };
   });
 });

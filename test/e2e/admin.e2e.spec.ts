@@ -126,18 +126,22 @@ describe.each(e2eStacks('admin e2e', { cassandra: false }))('admin API ($name)',
     const sa = await device(a);
     const sb = await device(b);
     const heard = new Promise((resolve) => sb.on('system:announcement', resolve));
-    expect(await sa.send({ clientMsgId: 'stat', to: b.user.id, content: 'counted' })).toMatchObject({
+    const sent = await sa.send({ clientMsgId: 'stat', to: b.user.id, content: 'counted' });
+    if (!sent.ok) throw new Error(sent.error.code);
+    expect(await sb.read({ channelId: sent.message.channelId, messageId: sent.message.id })).toEqual({
       ok: true,
     });
+    type Stats = {
+      onlineUsers: number;
+      connections: number;
+      messagesPerSecond: number;
+      readMarkersPerSecond: number;
+    };
     const stats = await until(
-      () =>
-        admin.http.call<{ onlineUsers: number; connections: number; messagesPerSecond: number }>(
-          'GET',
-          '/api/admin/stats',
-        ),
-      (s) => s.messagesPerSecond > 0,
+      () => admin.http.call<Stats>('GET', '/api/admin/stats'),
+      (s) => s.messagesPerSecond > 0 && s.readMarkersPerSecond > 0,
       4000,
-      'the message counted in the last minute',
+      'the message and the read marker counted in the last minute',
     );
     expect(stats.onlineUsers).toBeGreaterThanOrEqual(2);
     const nodes = await admin.http.call<{ url: string; connections: number; health: string }[]>(

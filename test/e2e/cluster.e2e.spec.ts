@@ -5,6 +5,7 @@ import {
   ChatSocket,
   MessageUpdate,
   PresenceUpdate,
+  ReadSignal,
   TypingSignal,
 } from '@chat-server/client';
 import { Cluster, startCluster } from '../support/cluster';
@@ -137,6 +138,45 @@ describeWith(
       // typing crosses nodes the same way
       expect(await b2.socket.typing(g.id)).toEqual({ ok: true });
       expect(await typing.atLeast(1)).toEqual([{ channelId: g.id, userId: b.user.id }]);
+    });
+
+    it('keeps read markers forward when two devices of one user race on two chat nodes; receipts cross nodes', async () => {
+      const [node1, node2] = cluster.chat;
+      const g = await a.http.createGroup({ name: 'read race', memberIds: [b.user.id, c.user.id] });
+      const [a1, b1, b2] = [
+        await device(node1.url, a),
+        await device(node1.url, b),
+        await device(node2.url, b),
+      ];
+      const reads = new Inbox<ReadSignal>();
+      a1.socket.onRead(reads.push);
+      const ms: ChatMessage[] = [];
+      for (let i = 0; i < 6; i++)
+        ms.push(sent(await a1.socket.send({ clientMsgId: `race-${i}`, channelId: g.id, content: `m${i}` })));
+      // b's two devices read concurrently, each walking forward through the messages in its own order
+      const walk = (d: Device, order: number[]) =>
+        order.reduce(
+          (p, i) =>
+            p.then(async () =>
+              expect(await d.socket.read({ channelId: g.id, messageId: ms[i].id })).toEqual({ ok: true }),
+            ),
+          Promise.resolve(),
+        );
+      await Promise.all([walk(b1, [0, 2, 4, 5]), walk(b2, [1, 3, 5, 2])]);
+      const mine = (await b.http.listConversations()).channels.find((x) => x.channelId === g.id)!;
+      expect(mine).toMatchObject({ readUpTo: ms[5].id, unreadCount: 0 });
+      // a (on node 1) hears the moves, the ones made on node 2 included
+      await until(
+        () => reads.items,
+        (r) => r.some((x) => x.messageId === ms[5].id),
+        5000,
+        'the receipt of the newest message',
+      );
+      // every move went forward: no message was moved to twice (events of two nodes may arrive in any order)
+      const seen = reads.items.filter((r) => r.userId === b.user.id).map((r) => r.messageId);
+      expect(new Set(seen).size).toBe(seen.length);
+      const page = await a.http.sync({ after: ms[5].id });
+      expect(page.receipts).toEqual([{ channelId: g.id, userId: b.user.id, messageId: ms[5].id }]);
     });
 
     it('bans a user connected to the other chat node within 2 s', async () => {

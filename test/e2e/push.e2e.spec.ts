@@ -189,6 +189,7 @@ describe.each(e2eStacks('push e2e', { cassandra: false }))('push notifications (
       senderId: a.user.id,
       senderName: a.user.displayName,
       count: 5,
+      badge: 5, // b's unread messages over every conversation
       preview: 'burst 5',
       title: a.user.displayName,
       body: '5 new messages: burst 5',
@@ -262,6 +263,7 @@ describe.each(e2eStacks('push e2e', { cassandra: false }))('push notifications (
         senderId: a.user.id,
         senderName: a.user.displayName,
         count: '1',
+        badge: '1',
         preview: 'hello over FCM',
       },
       android: { priority: 'high', ttl: '86400s' },
@@ -291,7 +293,11 @@ describe.each(e2eStacks('push e2e', { cassandra: false }))('push notifications (
       'apns-priority': '10',
     });
     expect(d.body).toMatchObject({
-      aps: { alert: { title: a.user.displayName, body: 'hello over APNs' }, 'thread-id': m.channelId },
+      aps: {
+        alert: { title: a.user.displayName, body: 'hello over APNs' },
+        badge: 1,
+        'thread-id': m.channelId,
+      },
       channelId: m.channelId,
       messageId: m.id,
       count: 1,
@@ -331,8 +337,44 @@ describe.each(e2eStacks('push e2e', { cassandra: false }))('push notifications (
     expect(apns.requests.filter((r) => r.deviceToken === apnsToken).map((r) => r.status)).toEqual([429, 200]);
   });
 
-  // Needs the send path to call PushDispatcher.notifyOffline for recipients with no live connection
-  // (src/messaging, the lead's wiring). It fails until that is in place.
+  it('sends nothing for messages the recipient read on another device before the job ran', async () => {
+    const { sub } = await registerWeb(b);
+    const first = await send('read me elsewhere 1');
+    const second = await send('read me elsewhere 2');
+    await notifyB(first, second);
+    // b reads both on a device that is not connected (the REST API): b stays offline, the job still runs.
+    await b.http.markRead(first.channelId, second.id);
+    await sleep(WINDOW_MS);
+    await pushQueueSettled();
+    expect(web.deliveriesTo(sub.id)).toEqual([]);
+  });
+
+  it('counts only what is left unread when the job runs, and the badge sums every conversation', async () => {
+    const { sub } = await registerWeb(b);
+    const c = await aUser(app.http);
+    const fromC = await c.http.createGroup({ name: 'badge', memberIds: [b.user.id] });
+    const cSocket = await aDevice(app.url, c);
+    sockets.push(cSocket);
+    const inGroup = await cSocket.send({
+      clientMsgId: uniqueName('c'),
+      channelId: fromC.id,
+      content: 'group news',
+    });
+    if (!inGroup.ok) throw new Error(inGroup.error.code);
+    const burst = [await send('one'), await send('two'), await send('three')];
+    await notifyB(...burst);
+    await b.http.markRead(burst[0].channelId, burst[0].id); // read the first of the three elsewhere
+    const inDm = () =>
+      web
+        .deliveriesTo(sub.id)
+        .filter((d) => (d.payload as { channelId: string }).channelId === burst[0].channelId);
+    const [delivery] = await atLeast(inDm, 1);
+    await pushQueueSettled();
+    expect(inDm()).toHaveLength(1);
+    // two left in the DM, one in the group
+    expect(delivery.payload).toMatchObject({ messageId: burst[2].id, count: 2, badge: 3 });
+  });
+
   it('pushes a DM to an offline recipient', async () => {
     const { sub } = await registerWeb(b);
     const m = await send('are you asleep?');

@@ -4,6 +4,7 @@ import { Devices1795814301873 } from './1795814301873-devices';
 import { AdminAudit1795814366689 } from './1795814366689-admin-audit';
 import { SendDedupeSweepIndex1795829417141 } from './1795829417141-send-dedupe-sweep-index';
 import { ChangeLog1796284142706 } from './1796284142706-change-log';
+import { Conversations1796294764697 } from './1796294764697-conversations';
 
 /** Postgres migrations, oldest first. New ones come from scripts/generate-migration.js. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AdminAudit1795814366689,
   SendDedupeSweepIndex1795829417141,
   ChangeLog1796284142706,
+  Conversations1796294764697,
 ];

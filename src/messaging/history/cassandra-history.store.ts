@@ -29,6 +29,8 @@ const CQL = {
     'SELECT emoji, user_id, active, change_id FROM reactions_by_message WHERE channel_id = ? AND message_id = ?',
   channelBuckets: 'SELECT bucket FROM channel_buckets WHERE channel_id = ? AND bucket <= ? LIMIT ?',
   channelPage: `SELECT ${COLUMNS} FROM messages_by_channel WHERE channel_id = ? AND bucket = ? AND message_id < ? LIMIT ?`,
+  unreadPage:
+    'SELECT sender_id, deleted_at FROM messages_by_channel WHERE channel_id = ? AND bucket = ? AND message_id > ? AND message_id <= ? LIMIT ?',
   userBuckets: 'SELECT bucket FROM user_buckets WHERE user_id = ? AND bucket >= ? LIMIT ?',
   entryPage: `SELECT ${ENTRY_COLUMNS} FROM inbox_by_user WHERE user_id = ? AND bucket = ? AND change_id > ? LIMIT ?`,
 };
@@ -160,6 +162,29 @@ export class CassandraHistoryStore extends HistoryStore {
     return rows.map(toEntry);
   }
 
+  /**
+   * Newest first from `upTo`, two small columns a row, bucket by bucket down to `after`'s. Rows the reader
+   * sent or that are deleted do not count; the scan stops at `cap` counted (or 4 x cap rows, answered as cap).
+   */
+  async countUnread(
+    channelId: string,
+    range: { after: string; upTo: string; readerId: string; cap: number },
+  ): Promise<number> {
+    const [lower, upper, floor] = [toLong(range.after), toLong(range.upTo), bucketOf(range.after)];
+    const scan = range.cap * 4;
+    const rows = await this.walk({
+      start: bucketOf(range.upTo),
+      step: -1,
+      limit: scan,
+      floor,
+      buckets: (from) => this.exec(CQL.channelBuckets, [channelId, from, BUCKET_CHUNK]),
+      page: (bucket, n) => this.exec(CQL.unreadPage, [channelId, bucket, lower, upper, n]),
+    });
+    if (rows.length >= scan) return range.cap;
+    const n = rows.filter((r) => r.get('sender_id') !== range.readerId && !r.get('deleted_at')).length;
+    return Math.min(n, range.cap);
+  }
+
   /** Reads first: an UPDATE would create the row of a message that is not stored (rows are never removed). */
   async updateContent(channelId: string, id: string, u: ContentUpdate): Promise<void> {
     const key = [channelId, bucketOf(id), toLong(id)];
@@ -219,6 +244,8 @@ export class CassandraHistoryStore extends HistoryStore {
     start: number;
     step: 1 | -1;
     limit: number;
+    /** The last bucket to visit (walking down): none below it can hold a row of the range. */
+    floor?: number;
     buckets: (from: number) => Promise<types.ResultSet>;
     page: (bucket: number, limit: number) => Promise<types.ResultSet>;
   }): Promise<types.Row[]> {
@@ -227,6 +254,7 @@ export class CassandraHistoryStore extends HistoryStore {
     while (out.length < w.limit) {
       const chunk = (await w.buckets(from)).rows.map((r) => Number(r.get('bucket')));
       for (const bucket of chunk) {
+        if (w.floor !== undefined && bucket < w.floor) return out;
         const rs = await w.page(bucket, w.limit - out.length);
         out.push(...rs.rows);
         if (out.length >= w.limit) return out;

@@ -72,6 +72,15 @@ export abstract class HistoryStore {
    * order users reacted); reactions of different users or emoji never overwrite each other, so two members
    * reacting at once on two nodes both count.
    */
+  /**
+   * How many messages of a channel with `after` < id <= `upTo` were sent by someone other than `readerId` and
+   * are not deleted, counting up to `cap` (the answer is then `cap`). Reads no message text: it backs an
+   * unread count when a read marker stops short of the newest message.
+   */
+  abstract countUnread(
+    channelId: string,
+    range: { after: string; upTo: string; readerId: string; cap: number },
+  ): Promise<number>;
   abstract setReaction(
     ref: MessageRef,
     reaction: { emoji: string; userId: string; active: boolean; changeId: string },

@@ -39,6 +39,10 @@ export const HISTORY_SQL = {
   /** Parameters: change id, channel id, message id, emoji, user id. A reaction never on stays absent. */
   reactionOff:
     'UPDATE message_reactions SET active = FALSE, change_id = ? WHERE channel_id = ? AND message_id = ? AND emoji = ? AND user_id = ? AND active',
+  /** channel, after, up to, reader, cap (padded ids). */
+  countUnread:
+    'SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM messages_by_channel WHERE channel_id = ? AND message_id > ? AND message_id <= ? ' +
+    'AND sender_id <> ? AND deleted_at IS NULL LIMIT ?) t',
   reactionsOf:
     'SELECT channel_id AS "channelId", message_id AS "messageId", emoji, user_id AS "userId" FROM message_reactions ' +
     'WHERE channel_id = ? AND message_id = ? AND active ORDER BY change_id',
@@ -164,4 +168,12 @@ export function contentParams(channelId: string, id: string, u: ContentUpdate): 
 /** The padded [channel id, message id] pairs of refs. */
 export function paddedRefs(refs: readonly MessageRef[]): [string, string][] {
   return refs.map((r) => [r.channelId, padId(r.id)]);
+}
+
+/** The parameters of HISTORY_SQL.countUnread. */
+export function countUnreadParams(
+  channelId: string,
+  r: { after: string; upTo: string; readerId: string; cap: number },
+): unknown[] {
+  return [channelId, padId(r.after), padId(r.upTo), r.readerId, r.cap];
 }

@@ -8,6 +8,7 @@ import { padId } from '../../ids/padded-id';
 import { TurnBatch, Waiter } from '../../common/turn-batch';
 import {
   contentParams,
+  countUnreadParams,
   HISTORY_SQL,
   NO_UPPER_ID,
   newEntry,
@@ -141,6 +142,17 @@ export class SqlHistoryStore extends HistoryStore {
 
   async updateContent(channelId: string, id: string, update: ContentUpdate): Promise<void> {
     await this.query(HISTORY_SQL.updateContent, contentParams(channelId, id, update));
+  }
+
+  async countUnread(
+    channelId: string,
+    range: { after: string; upTo: string; readerId: string; cap: number },
+  ): Promise<number> {
+    const rows = await this.query<{ n: string | number }>(
+      HISTORY_SQL.countUnread,
+      countUnreadParams(channelId, range),
+    );
+    return Number(rows[0].n);
   }
 
   async setReaction(

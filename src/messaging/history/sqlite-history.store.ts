@@ -7,6 +7,7 @@ import {
   changeRows,
   channelRow,
   contentParams,
+  countUnreadParams,
   HISTORY_SQL,
   NO_UPPER_ID,
   newEntry,
@@ -86,6 +87,14 @@ export class SqliteHistoryStore extends HistoryStore {
   updateContent(channelId: string, id: string, update: ContentUpdate): Promise<void> {
     const rows = [contentParams(channelId, id, update)];
     return this.sqlite.write({ steps: [{ sql: HISTORY_SQL.updateContent, rows }] });
+  }
+
+  async countUnread(
+    channelId: string,
+    range: { after: string; upTo: string; readerId: string; cap: number },
+  ): Promise<number> {
+    const row = this.sqlite.statement(HISTORY_SQL.countUnread).get(...countUnreadParams(channelId, range));
+    return Number((row as { n: number }).n);
   }
 
   setReaction(

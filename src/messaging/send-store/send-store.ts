@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { SendDedupe, SendRef } from '../dedupe/send-dedupe';
 import { HistoryStore } from '../history/history.store';
+import { ConversationStore } from '../../conversations/conversation-store';
 import type { Message } from '../message';
 
 /**
  * The first write of a send: bind (sender, clientMsgId) to a new message and store that message, its channel
- * row and (for a DM) every participant's inbox row, but only when the binding is to it. Returns the binding
+ * row, (for a DM) every participant's inbox row, and count it in the members' conversations, but only when the
+ * binding is to it. Returns the binding
  * that holds; when it is not `message`, nothing was written and the caller deals with the earlier binding.
  */
 export abstract class SendStore {
@@ -18,6 +20,7 @@ export class ClaimThenStore extends SendStore {
   constructor(
     private readonly dedupe: SendDedupe,
     private readonly history: HistoryStore,
+    private readonly conversations: ConversationStore,
   ) {
     super();
   }
@@ -33,7 +36,11 @@ export class ClaimThenStore extends SendStore {
     // The message row before the change-log entries: sync reads an entry's message from the channel's log,
     // so an entry must never be visible before its message (a sync would pass over it for good).
     await this.history.saveMessage(message);
-    if (inboxUserIds?.length) await this.history.addToInboxes(inboxUserIds, message);
+    // The entries and the conversations' counts (relational) in parallel: both only after the row.
+    await Promise.all([
+      inboxUserIds?.length ? this.history.addToInboxes(inboxUserIds, message) : undefined,
+      this.conversations.posted(message, inboxUserIds),
+    ]);
     return bound;
   }
 }

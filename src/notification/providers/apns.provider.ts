@@ -87,7 +87,7 @@ export class ApnsProvider extends PushProvider {
   private body(p: PushPayload): string {
     const { title, body, ...fields } = p;
     return JSON.stringify({
-      aps: { alert: { title, body }, sound: 'default', 'thread-id': p.channelId },
+      aps: { alert: { title, body }, badge: p.badge, sound: 'default', 'thread-id': p.channelId },
       ...fields,
     });
   }

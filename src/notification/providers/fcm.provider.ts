@@ -93,6 +93,7 @@ export class FcmProvider extends PushProvider {
       senderId: p.senderId,
       senderName: p.senderName,
       count: String(p.count),
+      badge: String(p.badge),
       ...(p.preview === undefined ? {} : { preview: p.preview }),
     };
     return {
@@ -105,7 +106,10 @@ export class FcmProvider extends PushProvider {
         // A newer notification of the channel replaces the one in the tray.
         notification: { tag: channelCollapseKey(p.channelId) },
       },
-      apns: { headers: { 'apns-collapse-id': channelCollapseKey(p.channelId) } },
+      apns: {
+        headers: { 'apns-collapse-id': channelCollapseKey(p.channelId) },
+        payload: { aps: { badge: p.badge } },
+      },
     };
   }
 }
