@@ -29,4 +29,14 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The web chat's service worker: a classic script in the worker's global scope.
+    files: ['packages/web/public/sw.js'],
+    languageOptions: { sourceType: 'script', globals: { self: 'readonly' } },
+  },
+  {
+    files: ['packages/*/vite.config.*', 'examples/**/*.mjs'],
+    languageOptions: { sourceType: 'module', globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
+    rules: { 'no-restricted-properties': 'off' },
+  },
 );

@@ -285,7 +285,15 @@ export class ChatClient extends Emitter<ChatClientEvents> {
       ready?.();
       ready = undefined;
     });
-    s.on('disconnect', () => this.chat === chat && this.setState('connecting'));
+    s.on('disconnect', (reason) => {
+      if (this.chat !== chat || this.closed) return;
+      this.setState('connecting');
+      // A node that shuts down closes its sockets itself, and Socket.IO does not reconnect after that: this
+      // client does, to the node discovery names (a ban answers the new handshake with `forbidden`).
+      if (reason === 'io server disconnect') {
+        setTimeout(() => void this.moveNode(chat, true), 500 + Math.random() * 1_000);
+      }
+    });
     s.io.on('reconnect_attempt', (n) => {
       // A node that stays away may be gone for good: ask discovery for another one now and then.
       if (n % 3 === 0 && this.opts.discovery !== false) void this.moveNode(chat);
@@ -325,12 +333,12 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   }
 
   /** The node is draining (or unreachable): find another one through discovery and resume there. */
-  private async moveNode(from: ChatSocket): Promise<void> {
+  private async moveNode(from: ChatSocket, closedByServer = false): Promise<void> {
     const url = await this.nodeUrl(from.url);
     if (from !== this.chat || this.closed) return;
-    if (url === from.url && from.socket.connected) return;
-    if (url === from.url) return; // the same node: Socket.IO's own reconnect goes on
-    this.open(url, this.follower?.syncedCursor);
+    if (url !== from.url) return this.open(url, this.follower?.syncedCursor);
+    // The same node: Socket.IO's own reconnect goes on, unless the server closed the socket itself.
+    if (closedByServer && !from.socket.connected && !from.socket.active) from.socket.connect();
   }
 
   private signedOut(): void {

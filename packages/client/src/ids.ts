@@ -19,3 +19,8 @@ export function newClientMsgId(): string {
   // Outside a secure context browsers have no randomUUID; uniqueness per sender for 24 h is all that counts.
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 }
+
+/** The channel id of the DM between two users: `dm:<lower id>:<higher id>` (DESIGN.md section 3). */
+export function dmChannelId(a: string, b: string): string {
+  return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
+}

@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { tempDataDir } from '../support/app';
+import { describeWithBrowser, launchChromium } from '../support/browser';
+import { spawnServer, type ServerProcess } from '../support/process';
+
+/**
+ * Two people in two browser contexts use the web chat at / of the built server, only through the roles and
+ * names of DESIGN.md section 6c: they sign up, find each other, chat, and see typing, presence, read ticks,
+ * an edit, a reaction and a delete arrive; then one catches up on what was sent while the server restarted
+ * and it was away. UPDATE_SCREENSHOTS=1 writes docs/screenshots/ on the way.
+ */
+const SHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, '..', '..', 'docs', 'screenshots') : undefined;
+const T = { timeout: 15_000 };
+
+describeWithBrowser('web chat in Chromium', () => {
+  jest.setTimeout(180_000);
+  const dataDir = tempDataDir();
+  const suffix = Date.now().toString(36).slice(-5);
+  const alice = `alice${suffix}`;
+  const bob = `bob${suffix}`;
+  let server: ServerProcess;
+  let browser: Browser;
+  let a: BrowserContext;
+  let b: BrowserContext;
+  let pa: Page;
+  let pb: Page;
+
+  beforeAll(async () => {
+    server = await spawnServer({ DATA_DIR: dataDir });
+    browser = await launchChromium();
+    a = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    // The second person is on a phone-sized screen.
+    b = await browser.newContext({ viewport: { width: 390, height: 800 }, isMobile: true, hasTouch: true });
+    pa = await a.newPage();
+    pb = await b.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.kill();
+  });
+
+  const log = (p: Page) => p.getByRole('log', { name: 'Messages' });
+  const message = (p: Page, text: string): Locator => log(p).getByRole('article').filter({ hasText: text });
+  const shot = async (p: Page, name: string) => {
+    if (!SHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await p.screenshot({ path: join(SHOTS, `${name}.png`) });
+  };
+
+  async function signUp(p: Page, username: string): Promise<void> {
+    await p.goto(server.url);
+    await shot(p, username === alice ? 'sign-in-desktop' : 'sign-in-phone');
+    await p.getByRole('textbox', { name: 'Username' }).fill(username);
+    await p.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
+    await p.getByRole('button', { name: 'Create account' }).click();
+    await p.getByRole('status', { name: `Signed in as ${username}` }).waitFor(T);
+    await p.getByRole('button', { name: 'Sign out' }).waitFor(T);
+  }
+
+  it('two people sign up, find each other and chat', async () => {
+    await signUp(pa, alice);
+    await signUp(pb, bob);
+
+    await pa.getByRole('button', { name: 'New chat' }).click();
+    await pa.getByRole('searchbox', { name: 'Find people' }).fill(bob);
+    await pa.getByRole('button', { name: bob, exact: true }).click();
+    await pa.getByRole('heading', { name: bob }).waitFor(T);
+    await pa.getByRole('textbox', { name: 'Message' }).fill('Hello Bob');
+    await pa.getByRole('button', { name: 'Send' }).click();
+    await message(pa, 'Hello Bob').waitFor(T);
+
+    // Bob's list shows the new conversation with one unread message.
+    const conv = pb
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('link', { name: `${alice}, 1 unread` });
+    await conv.waitFor(T);
+    await conv.click();
+    await pb.getByRole('heading', { name: alice }).waitFor(T);
+    await message(pb, 'Hello Bob').getByText(alice).waitFor(T);
+    // Reading it gives Alice her read tick and clears Bob's badge (on a phone the list is one step back).
+    await message(pa, 'Hello Bob').getByText('Read', { exact: true }).waitFor(T);
+    await pb.getByRole('button', { name: 'Back to conversations' }).click();
+    await pb
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('link', { name: alice, exact: true })
+      .click(T);
+  });
+
+  it('typing and presence reach the other side', async () => {
+    await pb.getByRole('textbox', { name: 'Message' }).pressSequentially('Hi Ali', { delay: 20 });
+    await pa.getByRole('status', { name: `${bob} is typing…` }).waitFor(T);
+    await pb.getByRole('button', { name: 'Send' }).click();
+    await message(pa, 'Hi Ali').waitFor(T);
+
+    // Presence is for friends: Alice asks, Bob accepts, and each sees the other online.
+    await pa.getByRole('button', { name: 'Add friend' }).click();
+    await pb.getByRole('button', { name: 'Back to conversations' }).click();
+    await pb.getByRole('button', { name: `Accept ${alice}` }).click(T);
+    await pb.getByRole('link', { name: alice, exact: true }).click();
+    await pb.getByText('online', { exact: true }).waitFor(T);
+    await pa.getByText('online', { exact: true }).waitFor({ timeout: 20_000 });
+    await shot(pa, 'chat-desktop');
+    await shot(pb, 'chat-phone');
+  });
+
+  it('an edit, a reaction and a delete arrive', async () => {
+    const mine = message(pa, 'Hello Bob');
+    await mine.getByRole('button', { name: 'More actions' }).click();
+    await mine.getByRole('menuitem', { name: 'Edit' }).click();
+    // While it is edited the article holds a textbox, not the text.
+    await log(pa).getByRole('textbox', { name: 'Edit message' }).fill('Hello Bob, edited');
+    await log(pa).getByRole('button', { name: 'Save' }).click();
+    await message(pb, 'Hello Bob, edited').getByText('edited', { exact: true }).waitFor(T);
+
+    const theirs = message(pb, 'Hello Bob, edited');
+    await theirs.getByRole('button', { name: 'More actions' }).click();
+    await theirs.getByRole('menuitem', { name: 'React' }).click();
+    await theirs.getByRole('menuitem', { name: 'React with 👍' }).click();
+    await message(pa, 'Hello Bob, edited').getByRole('button', { name: '👍 1' }).waitFor(T);
+
+    const bobs = message(pb, 'Hi Ali');
+    await bobs.getByRole('button', { name: 'More actions' }).click();
+    await bobs.getByRole('menuitem', { name: 'Delete' }).click();
+    await log(pa).getByRole('article').filter({ hasText: 'Message deleted' }).waitFor(T);
+    await expectNone(message(pa, 'Hi Ali'));
+  });
+
+  it('catches up on what was sent while its server restarted and it was away', async () => {
+    await b.setOffline(true);
+    const port = new URL(server.url).port;
+    await server.kill();
+    server = await spawnServer({ DATA_DIR: dataDir, PORT: port });
+    // Alice's tab reconnects by itself and sends; Bob's is still offline.
+    await pa.getByRole('status', { name: 'Reconnecting' }).waitFor({ state: 'detached', timeout: 30_000 });
+    await pa.getByRole('textbox', { name: 'Message' }).fill('Sent while you were away');
+    await pa.getByRole('button', { name: 'Send' }).click();
+    await message(pa, 'Sent while you were away').waitFor(T);
+    await b.setOffline(false);
+    await message(pb, 'Sent while you were away').waitFor({ timeout: 30_000 });
+    await expectOnce(message(pb, 'Sent while you were away'));
+  });
+});
+
+async function expectNone(l: Locator): Promise<void> {
+  expect(await l.count()).toBe(0);
+}
+
+async function expectOnce(l: Locator): Promise<void> {
+  expect(await l.count()).toBe(1);
+}
