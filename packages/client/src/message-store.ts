@@ -8,6 +8,7 @@ import { compareIds } from './ids';
  */
 export function newerCopy(current: Message, incoming: Message): Message {
   if (current.deletedAt && !incoming.deletedAt) return current;
+  if (incoming.deletedAt) return incoming;
   if (current.editedAt && (!incoming.editedAt || incoming.editedAt < current.editedAt)) return current;
   return incoming;
 }
