@@ -86,6 +86,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   private heartbeat?: ReturnType<typeof setInterval>;
   private refreshedSinceConnect = false;
   private closed = false;
+  private moving?: ChatSocket;
   private readonly lastTyping = new Map<string, number>();
 
   constructor(private readonly opts: ChatClientOptions) {
@@ -136,7 +137,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     this.closed = false;
     this.user ??= await this.http.me();
     const cursor = (await this.cursors.get(this.cursorKey())) ?? undefined;
-    const url = await this.nodeUrl();
+    const url = await this.discoverNode();
     await new Promise<void>((resolve, reject) => {
       const offErr = this.on('signedOut', () => reject(new Error('unauthorized')));
       this.open(url, cursor, (err) => {
@@ -146,6 +147,11 @@ export class ChatClient extends Emitter<ChatClientEvents> {
       });
     });
     await this.follower?.catchUp();
+  }
+
+  /** The chat node this client's socket is on (or connecting to). */
+  get nodeUrl(): string | undefined {
+    return this.chat?.url;
   }
 
   /** The cursor this device has synced up to (persisted in the cursor store). */
@@ -233,7 +239,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     return `${this.user?.id ?? 'anonymous'}:${this.deviceId}`;
   }
 
-  private async nodeUrl(exclude?: string): Promise<string> {
+  private async discoverNode(exclude?: string): Promise<string> {
     if (this.opts.discovery === false) return this.http.baseUrl;
     for (let i = 1; ; i++) {
       const node = await this.http.chatNode().catch(() => undefined);
@@ -291,7 +297,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
       // A node that shuts down closes its sockets itself, and Socket.IO does not reconnect after that: this
       // client does, to the node discovery names (a ban answers the new handshake with `forbidden`).
       if (reason === 'io server disconnect') {
-        setTimeout(() => void this.moveNode(chat, true), 500 + Math.random() * 1_000);
+        setTimeout(() => void this.moveNode(chat), 500 + Math.random() * 1_000);
       }
     });
     s.io.on('reconnect_attempt', (n) => {
@@ -333,12 +339,15 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   }
 
   /** The node is draining (or unreachable): find another one through discovery and resume there. */
-  private async moveNode(from: ChatSocket, closedByServer = false): Promise<void> {
-    const url = await this.nodeUrl(from.url);
+  private async moveNode(from: ChatSocket): Promise<void> {
+    // `server:draining`, the disconnect after it and a failing reconnect may all ask at once: one move.
+    if (this.moving === from) return;
+    this.moving = from;
+    const url = await this.discoverNode(from.url).finally(() => (this.moving = undefined));
     if (from !== this.chat || this.closed) return;
     if (url !== from.url) return this.open(url, this.follower?.syncedCursor);
     // The same node: Socket.IO's own reconnect goes on, unless the server closed the socket itself.
-    if (closedByServer && !from.socket.connected && !from.socket.active) from.socket.connect();
+    if (!from.socket.connected && !from.socket.active) from.socket.connect();
   }
 
   private signedOut(): void {
