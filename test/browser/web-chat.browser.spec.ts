@@ -61,8 +61,18 @@ describeWithBrowser('web chat in Chromium', () => {
     await p.getByRole('button', { name: 'Sign out' }).waitFor(T);
   }
 
+  it('says what went wrong when signing in fails', async () => {
+    await pa.goto(server.url);
+    await pa.getByRole('textbox', { name: 'Username' }).fill(alice);
+    await pa.getByRole('textbox', { name: 'Password' }).fill('not the password');
+    await pa.getByRole('button', { name: 'Sign in' }).click();
+    await pa.getByRole('alert').filter({ hasText: 'Wrong username or password.' }).waitFor(T);
+  });
+
   it('two people sign up, find each other and chat', async () => {
     await signUp(pa, alice);
+    // The service worker that shows Web Push notifications is in place.
+    expect(await pa.evaluate(async () => !!(await navigator.serviceWorker.ready).active)).toBe(true);
     await signUp(pb, bob);
 
     await pa.getByRole('button', { name: 'New chat' }).click();
@@ -103,8 +113,6 @@ describeWithBrowser('web chat in Chromium', () => {
     await pb.getByRole('link', { name: alice, exact: true }).click();
     await pb.getByText('online', { exact: true }).waitFor(T);
     await pa.getByText('online', { exact: true }).waitFor({ timeout: 20_000 });
-    await shot(pa, 'chat-desktop');
-    await shot(pb, 'chat-phone');
   });
 
   it('an edit, a reaction and a delete arrive', async () => {
@@ -127,6 +135,30 @@ describeWithBrowser('web chat in Chromium', () => {
     await bobs.getByRole('menuitem', { name: 'Delete' }).click();
     await log(pa).getByRole('article').filter({ hasText: 'Message deleted' }).waitFor(T);
     await expectNone(message(pa, 'Hi Ali'));
+    await pb.getByRole('textbox', { name: 'Message' }).fill('See you on Saturday');
+    await pb.getByRole('button', { name: 'Send' }).click();
+    await message(pa, 'See you on Saturday').waitFor(T);
+    // Alice has the conversation open: what arrives there is read at once, so no badge stays.
+    await pa.getByRole('link', { name: bob, exact: true }).waitFor(T);
+    await message(pb, 'See you on Saturday').getByText('Read', { exact: true }).waitFor(T);
+    await shot(pa, 'chat-desktop');
+    await shot(pb, 'chat-phone');
+  });
+
+  it('a group: created with a member, its messages read by N', async () => {
+    await pa.getByRole('button', { name: 'New group' }).click();
+    await pa.getByRole('textbox', { name: 'Group name' }).fill('Weekend trip');
+    await pa.getByRole('searchbox', { name: 'Find people' }).fill(bob);
+    await pa.getByRole('button', { name: bob, exact: true }).click();
+    await pa.getByRole('button', { name: 'Create group' }).click();
+    await pa.getByRole('heading', { name: 'Weekend trip' }).waitFor(T);
+    await pa.getByRole('textbox', { name: 'Message' }).fill('Who drives?');
+    await pa.getByRole('button', { name: 'Send' }).click();
+
+    await pb.getByRole('button', { name: 'Back to conversations' }).click();
+    await pb.getByRole('link', { name: 'Weekend trip, 1 unread' }).click(T);
+    await message(pb, 'Who drives?').waitFor(T);
+    await message(pa, 'Who drives?').getByText('Read by 1', { exact: true }).waitFor(T);
   });
 
   it('catches up on what was sent while its server restarted and it was away', async () => {
