@@ -1,7 +1,8 @@
 /**
  * Three tiers: unit (*.spec.ts beside the code), contract/integration and e2e (test/).
- * NestJS 12 ships ES modules only, and Jest on Node 20 cannot require() them, so SWC turns those packages
- * (and any other ESM-only dependency) into CommonJS for the test run. Production runs the real ESM.
+ * NestJS 12 ships ES modules only, and Jest's CommonJS module registry cannot require() them (Node's own
+ * require(esm) does not apply there), so SWC turns those packages (and any other ESM-only dependency) into
+ * CommonJS for the test run. Production runs the real ESM.
  */
 const swc = (syntax) => [
   '@swc/jest',

@@ -2,11 +2,13 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { mountDashboards } from './admin/dashboards';
 import { AppModule } from './app.module';
 import { ChatIoAdapter } from './chat-gateway/chat-io.adapter';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppLogger } from './common/app-logger';
 import { rawJsonProblem } from './common/json-edge';
+import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, describeTopology } from './config/app-config';
 import { httpMetrics } from './metrics/http-metrics';
@@ -30,6 +32,7 @@ export async function bootstrap(
     .get(AppLogger)
     .log(`roles=${[...config.roles].join(',')} ${describeTopology(config.topology)}`, 'Topology');
   app.use(httpMetrics(app.get(MetricsService)));
+  app.use(securityHeaders(config));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   // Nest's types leave `verify` out because it uses it for `rawBody: true`, which this app does not set.
@@ -56,6 +59,8 @@ export async function bootstrap(
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc, options));
     serveWebClient(app);
   }
+  // Bull Board for admins, before Nest's routes (and its 404) are laid at listen.
+  if (config.hasRole('api')) mountDashboards(app);
   if (config.hasRole('chat')) app.useWebSocketAdapter(new ChatIoAdapter(app, config));
   // Only the stop signals. Nest's default list includes SIGUSR2, SIGHUP and SIGQUIT, so Node's own
   // --heapsnapshot-signal=SIGUSR2 (a heap snapshot of a live node) would shut the node down.

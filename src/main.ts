@@ -1,14 +1,7 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { bootstrap } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
-
-/** `.env` in the working directory, when there is one; a variable already set in the environment wins. */
-function loadDotEnv(): void {
-  const file = resolve('.env');
-  if (existsSync(file)) process.loadEnvFile(file);
-}
+import { loadDotEnv } from './config/dot-env';
 
 async function main(): Promise<void> {
   let config;

@@ -4,6 +4,8 @@ import { AppError } from '../common/app-error';
 import { PresenceQuery } from '../presence/presence-query.service';
 import { RealtimeEmitter, userRoom } from '../realtime/realtime-emitter';
 import { User, UsersRepository } from '../users/users.repository';
+import type { UserRole } from '../common/auth-user';
+import { AdminRoles } from './admin-roles.service';
 import { AdminUserDto } from './admin.dto';
 import { AuditRepository } from './audit.repository';
 
@@ -16,6 +18,7 @@ export class AdminUsersService {
     private readonly realtime: RealtimeEmitter,
     private readonly presence: PresenceQuery,
     private readonly audit: AuditRepository,
+    private readonly roles: AdminRoles,
   ) {}
 
   async list(q: {
@@ -59,6 +62,12 @@ export class AdminUsersService {
     await this.refresh.revokeAllOfUser(id);
     this.realtime.disconnect(userRoom(id));
     await this.audit.record({ actorId, action: 'user.logout', targetType: 'user', targetId: id });
+  }
+
+  /** Grants or revokes the admin role (AdminRoles says when it may not). */
+  async setRole(actorId: string, id: string, role: UserRole): Promise<AdminUserDto> {
+    await this.roles.set(actorId, await this.get(id), role);
+    return this.show(id);
   }
 
   private async get(id: string): Promise<User> {

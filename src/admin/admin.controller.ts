@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiNoContentResponse,
@@ -25,14 +25,17 @@ import {
   AuditEntryDto,
   AuditQuery,
   ChatNodeLoadDto,
+  DashboardLinkDto,
   FailedJobDto,
   FailedJobsQuery,
   JobCountsDto,
   PageQuery,
+  SetRoleDto,
   StatsDto,
   UserPageQuery,
 } from './admin.dto';
 import { AuditRepository } from './audit.repository';
+import { DashboardSessions } from './dashboard-sessions';
 
 /** The operators' API. Every route needs the admin role; everyone else gets 403 forbidden. */
 @ApiTags('admin')
@@ -44,6 +47,7 @@ export class AdminController {
     private readonly users: AdminUsersService,
     private readonly ops: AdminOpsService,
     private readonly audit: AuditRepository,
+    private readonly dashboards: DashboardSessions,
   ) {}
 
   @Get('users')
@@ -78,6 +82,23 @@ export class AdminController {
   @ApiErrors(404)
   unbanUser(@CurrentUser() me: AuthUser, @Param('id') id: string): Promise<AdminUserDto> {
     return this.users.unban(me.id, id);
+  }
+
+  @Put('users/:id/role')
+  @ApiOperation({
+    summary: 'Grant or revoke the admin role; it takes effect on the user’s next request, audited',
+  })
+  @ApiOkResponse({ type: AdminUserDto, description: 'the user with their new role' })
+  @ApiErrors([400, 'a role other than admin or user, or an admin revoking their own role'], 404, [
+    409,
+    'the user is an admin by configuration (ADMIN_USERNAMES)',
+  ])
+  setUserRole(
+    @CurrentUser() me: AuthUser,
+    @Param('id') id: string,
+    @Body() body: SetRoleDto,
+  ): Promise<AdminUserDto> {
+    return this.users.setRole(me.id, id, body.role);
   }
 
   @Post('users/:id/logout')
@@ -170,6 +191,24 @@ export class AdminController {
   @ApiErrors(400, 413)
   announce(@CurrentUser() me: AuthUser, @Body() body: AnnouncementDto): Promise<AnnouncementSentDto> {
     return this.ops.announce(me.id, body.text);
+  }
+
+  @Post('dashboards/session')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'A one-minute sign-in link to the queue dashboard (Bull Board) for a browser; audited',
+  })
+  @ApiOkResponse({ type: DashboardLinkDto })
+  @ApiErrors([404, 'the dashboards are off here (DASHBOARDS=false, or embedded mode without BullMQ)'])
+  async dashboardSession(@CurrentUser() me: AuthUser): Promise<DashboardLinkDto> {
+    const link = this.dashboards.signInLink(me);
+    await this.audit.record({
+      actorId: me.id,
+      action: 'dashboard.session',
+      targetType: 'dashboard',
+      targetId: 'queues',
+    });
+    return link;
   }
 
   @Get('audit')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IntParam } from '../common/query-params';
 import type { Assert, SameType } from '../common/same-type';
 import type { ChatNode } from '../discovery/chat-node-registry';
@@ -42,6 +42,12 @@ export class FailedJobsQuery {
 
 export class AnnouncementDto {
   @ApiProperty({ maxLength: 2000 }) @IsString() @MinLength(1) @MaxLength(2000) text!: string;
+}
+
+export class SetRoleDto {
+  @ApiProperty({ enum: ['admin', 'user'], description: 'admin grants the admin role, user revokes it' })
+  @IsIn(['admin', 'user'])
+  role!: 'admin' | 'user';
 }
 
 export class AdminUserDto {
@@ -117,3 +123,12 @@ export class AuditEntryDto {
 export type JobCountsDtoIsTheQueues = Assert<SameType<JobCountsDto, JobCounts>>;
 export type FailedJobDtoIsTheQueues = Assert<SameType<FailedJobDto, FailedJob<QueueName>>>;
 export type AuditEntryDtoIsTheLog = Assert<SameType<AuditEntryDto, AuditEntry>>;
+
+export class DashboardLinkDto {
+  @ApiProperty({
+    description: 'open it in a browser within a minute: it sets the dashboard cookie and shows Bull Board',
+    example: '/admin/login?ticket=eyJhbGciOi...',
+  })
+  url!: string;
+  @ApiProperty({ description: 'ISO-8601: when the link stops working' }) expiresAt!: string;
+}

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { AuthUser } from '../common/auth-user';
 import { AppError } from '../common/app-error';
 
-/** Every /api/admin route: the bearer must hold the admin role (from ADMIN_USERNAMES). */
+/** Every /api/admin route: the bearer must hold the admin role (read from the store on each request: ADMIN_USERNAMES or granted at run time). */
 @Injectable()
 export class AdminGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {

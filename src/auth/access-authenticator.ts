@@ -7,7 +7,7 @@ import { RefreshTokens } from './refresh-tokens';
 
 /**
  * Who may use an access token: the one rule for REST (the JWT strategy) and the Socket.IO handshake alike.
- * A ban, a logout, a revoked session or a password change takes effect on the next request or handshake,
+ * A ban, a logout, a revoked session, a password change or a change of role takes effect on the next request or handshake,
  * not when the token expires. The two lookups (both by key) run side by side; a store outage rejects with
  * its own error, never `unauthorized`.
  */
@@ -33,6 +33,7 @@ export class AccessAuthenticator {
     if (!user) throw AppError.unauthorized();
     if (user.banned) throw AppError.forbidden('this account is banned');
     if (!live) throw AppError.unauthorized('the session has ended; sign in again');
-    return claimed;
+    // The role is the store's, not the token's: a grant or a revoke counts from the next request.
+    return { ...claimed, role: user.role };
   }
 }

@@ -97,10 +97,13 @@ export class AuthService {
       throw new AppError('rate_limited', 'too many failed logins for this account; try again in a minute');
   }
 
-  /** ADMIN_USERNAMES is the source of truth for the admin role, also for users who registered before it was set. */
+  /**
+   * ADMIN_USERNAMES grants the admin role, also to users who registered before it was set. It never takes the
+   * role away: an admin may have granted it at run time (AdminRoles), and revoking is theirs to do.
+   */
   private async syncAdminRole(user: User): Promise<User> {
-    const role = this.config.adminUsernames.has(user.username) ? 'admin' : 'user';
-    if (role !== user.role) await this.users.setRole(user.id, role);
-    return { ...user, role };
+    if (user.role === 'admin' || !this.config.adminUsernames.has(user.username)) return user;
+    await this.users.setRole(user.id, 'admin');
+    return { ...user, role: 'admin' };
   }
 }

@@ -61,6 +61,10 @@ export class AppConfig {
   readonly presenceTimeoutMs!: number;
   readonly adminUsernames!: ReadonlySet<string>;
   readonly corsOrigins!: readonly string[];
+  /** Bull Board at /admin/queues on api processes with BullMQ, for admins only (off by default). */
+  readonly dashboards!: boolean;
+  /** Origins besides this one that the web client may connect to (chat nodes on other hosts): CSP connect-src. */
+  readonly cspConnectSrc!: readonly string[];
   readonly authRateLimitPerMinute!: number;
   readonly sendRate!: { perSecond: number; burst: number };
   /** Open sockets of one user across every chat node. */
@@ -181,6 +185,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       presenceTimeoutMs: e.PRESENCE_TIMEOUT_MS,
       adminUsernames: new Set(e.ADMIN_USERNAMES.map((u) => u.toLowerCase())),
       corsOrigins: e.CORS_ORIGINS,
+      cspConnectSrc: e.CSP_CONNECT_SRC,
+      dashboards: e.DASHBOARDS,
       authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
       sendRate: { perSecond: e.SEND_RATE_PER_SECOND, burst: e.SEND_BURST },
       maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,

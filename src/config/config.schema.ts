@@ -119,6 +119,17 @@ export const envSchema = z.object({
   PRESENCE_TIMEOUT_MS: int(30000, 1000, 3600000),
   ADMIN_USERNAMES: list,
   CORS_ORIGINS: list,
+  DASHBOARDS: bool(false),
+  CSP_CONNECT_SRC: list.pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^(https?|wss?):\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/,
+          'must be a comma list of origins such as https://chat-1.example.com or https://*.example.com',
+        ),
+    ),
+  ),
   AUTH_RATE_LIMIT_PER_MINUTE: int(30, 1, 1000000),
   SEND_RATE_PER_SECOND: int(20, 1, 1000000),
   SEND_BURST: int(50, 1, 1000000),

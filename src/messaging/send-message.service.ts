@@ -14,6 +14,7 @@ import { checkContent, Message } from './message';
 import { MessagePublisher } from './message-publisher';
 import { AfterDelivery } from './after-delivery';
 import { ConversationStore } from '../conversations/conversation-store';
+import { countTolerantly } from './send-store/conversation-counts';
 import type { SendMessageDto } from './messaging.dto';
 
 export interface SendTicket {
@@ -129,7 +130,7 @@ export class SendMessageService {
     await this.history.saveMessage(message);
     if (channel.memberIds) await this.history.addToInboxes(channel.memberIds, message);
     // Counted only where the first attempt did not get to (it may have died before counting).
-    await this.conversations.posted(message, channel.memberIds, true);
+    await countTolerantly(this.conversations, message, channel.memberIds, true);
     return { message, channel };
   }
 

@@ -3,7 +3,7 @@ import { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { dependencies } from '../common/dependency-state';
 import { isRedisOutage, RedisService, watchRedisConnection } from '../redis/redis.service';
-import type { JobPayload, QueueName } from './job-catalogue';
+import { QUEUE_NAMES, type JobPayload, type QueueName } from './job-catalogue';
 import { AddJobOptions, FailedJob, JobCounts, JobProcessor, JobQueue } from './job-queue';
 import {
   assertRequiredProcessors,
@@ -198,6 +198,11 @@ export class BullmqJobQueue extends JobQueue {
     const connection = this.workerConnection;
     this.workerConnection = undefined;
     if (connection) await connection.quit().catch(() => connection.disconnect());
+  }
+
+  /** Every queue of the catalogue, for the admins' queue dashboard (Bull Board reads BullMQ's own objects). */
+  dashboardQueues(): Queue[] {
+    return QUEUE_NAMES.map((q) => this.producer(q) as unknown as Queue);
   }
 
   private producer(queue: QueueName): Queue<AnyPayload, void, string> {

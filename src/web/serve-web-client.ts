@@ -24,17 +24,10 @@ export function serveWebClient(app: NestExpressApplication, dir = WEB_CLIENT_DIR
   }
   app.useStaticAssets(dir, {
     index: 'index.html',
+    // The security headers (CSP and the rest) are common/security-headers.ts's, for every route.
     setHeaders: (res, path) => {
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      if (path.includes(`${join(dir, 'assets')}`)) {
-        res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-        return;
-      }
-      res.setHeader('Cache-Control', 'no-cache');
-      if (path.endsWith('.html')) {
-        res.setHeader('Referrer-Policy', 'no-referrer');
-        res.setHeader('X-Frame-Options', 'DENY');
-      }
+      const hashed = path.startsWith(join(dir, 'assets'));
+      res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
 }

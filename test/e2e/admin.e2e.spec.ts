@@ -32,6 +32,7 @@ describe.each(e2eStacks('admin e2e', { cassandra: false }))('admin API ($name)',
       ['POST', `/api/admin/users/${admin.user.id}/ban`],
       ['POST', `/api/admin/users/${admin.user.id}/unban`],
       ['POST', `/api/admin/users/${admin.user.id}/logout`],
+      ['PUT', `/api/admin/users/${u.user.id}/role`, { role: 'admin' }],
       ['GET', '/api/admin/groups'],
       ['GET', '/api/admin/groups/x'],
       ['DELETE', '/api/admin/groups/x'],
@@ -96,6 +97,50 @@ describe.each(e2eStacks('admin e2e', { cassandra: false }))('admin API ($name)',
       'user.ban',
     ]);
     expect(audit[0].actorId).toBe(admin.user.id);
+  });
+
+  it('grants the admin role at run time and revokes it: both count from the next request, audited', async () => {
+    const u = await aUser(app.http);
+    await expect(u.http.call('GET', '/api/admin/stats')).rejects.toMatchObject({ status: 403 });
+    expect(
+      await admin.http.call('PUT', `/api/admin/users/${u.user.id}/role`, { role: 'admin' }),
+    ).toMatchObject({ id: u.user.id, role: 'admin' });
+    // The same access token, signed when the user was not an admin: the store's role counts.
+    await expect(u.http.call('GET', '/api/admin/stats')).resolves.toMatchObject({ chatNodes: 1 });
+    // It lasts a sign-in (ADMIN_USERNAMES does not name the user and does not take it away).
+    const again = await app.http.login({ username: u.user.username, password: u.password });
+    expect(JSON.parse(Buffer.from(again.accessToken.split('.')[1], 'base64url').toString())).toMatchObject({
+      role: 'admin',
+    });
+    await admin.http.call('PUT', `/api/admin/users/${u.user.id}/role`, { role: 'user' });
+    await expect(u.http.call('GET', '/api/admin/stats')).rejects.toMatchObject({ status: 403 });
+    const audit = await admin.http.call<{ action: string; targetId: string; actorId: string }[]>(
+      'GET',
+      '/api/admin/audit?limit=2',
+    );
+    expect(audit.map((e) => [e.action, e.targetId, e.actorId])).toEqual([
+      ['user.revoke-admin', u.user.id, admin.user.id],
+      ['user.grant-admin', u.user.id, admin.user.id],
+    ]);
+  });
+
+  it('refuses a role change that is malformed, on no one, of oneself, or against the configuration', async () => {
+    const u = await aUser(app.http);
+    const role = (id: string, body: unknown) => admin.http.call('PUT', `/api/admin/users/${id}/role`, body);
+    await expect(role(u.user.id, { role: 'owner' })).rejects.toMatchObject({ status: 400 });
+    await expect(role(u.user.id, {})).rejects.toMatchObject({ status: 400 });
+    await expect(role('nope', { role: 'admin' })).rejects.toMatchObject({ status: 404 });
+    await role(u.user.id, { role: 'admin' });
+    // The configured admin cannot lose the role here, nor can anyone revoke their own.
+    await expect(
+      u.http.call('PUT', `/api/admin/users/${admin.user.id}/role`, { role: 'user' }),
+    ).rejects.toMatchObject({ status: 409, code: 'conflict' });
+    await expect(
+      u.http.call('PUT', `/api/admin/users/${u.user.id}/role`, { role: 'user' }),
+    ).rejects.toMatchObject({
+      status: 400,
+    });
+    await role(u.user.id, { role: 'user' });
   });
 
   it('forces a logout: refresh tokens revoked, sockets disconnected', async () => {

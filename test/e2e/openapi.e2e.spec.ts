@@ -55,6 +55,21 @@ describe('the OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('documents granting and revoking the admin role, with its error answers', () => {
+    const op = doc.paths['/api/admin/users/{id}/role']?.put;
+    expect(op?.operationId).toBe('setUserRole');
+    expect(Object.keys(op?.responses ?? {}).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '503',
+    ]);
+    expect(doc.components.schemas.SetRoleDto.properties?.role.enum).toEqual(['admin', 'user']);
+  });
+
   it('gives every operation a 2xx answer with a schema, or a 204', () => {
     const without = ops.filter(([, op]) => {
       const ok = Object.entries(op.responses).filter(([status]) => /^2\d\d$/.test(status));

@@ -10,6 +10,7 @@ import {
 } from '../support/own-stores';
 import { ServerProcess, spawnServer } from '../support/process';
 import { describeWith } from '../support/services';
+import { until } from '../support/wait';
 
 /** How soon a request during an outage must be answered. */
 const ANSWER_WITHIN_MS = 3_000;
@@ -67,6 +68,32 @@ describeWith(['cassandra'], 'Cassandra down', () => {
       .output()
       .split('\n')
       .filter((l) => l.includes(text));
+
+  it('Postgres down, history on Cassandra: a DM between known users is still acked and stored, and counted once Postgres is back', async () => {
+    // b's unread count before: the message sent in beforeAll
+    const before = (await b.http.listConversations()).channels.find((c) => c.channelId === dmChannel);
+    expect(before?.unreadCount).toBe(1);
+    await pg.stop();
+    let ack;
+    try {
+      ack = await device.send({ clientMsgId: 'pg-down', to: b.user.id, content: 'while Postgres is down' });
+      expect(ack).toMatchObject({ ok: true });
+    } finally {
+      await pg.start();
+    }
+    if (!ack.ok) return;
+    const id = ack.message.id;
+    // durable in Cassandra: in b's sync
+    expect((await b.http.sync()).messages.map((m) => m.id)).toContain(id);
+    // the count retried in the background lands once Postgres is back (its first retry is 1 s after the send)
+    const after = await until(
+      async () => (await b.http.listConversations()).channels.find((c) => c.channelId === dmChannel),
+      (c) => c?.lastMessage?.id === id,
+      15_000,
+      'the DM counted after Postgres came back',
+    );
+    expect(after?.unreadCount).toBe(2);
+  });
 
   it('answers sends, history and readiness unavailable, and logs it once', async () => {
     await cassandra.stop();

@@ -39,6 +39,8 @@ export interface ChatClientOptions {
   reconnect?: false | { delayMs?: number; maxDelayMs?: number };
   /** Open the socket on the node discovery names (the default), or on `baseUrl` itself. */
   discovery?: boolean;
+  /** Rewrites the URL discovery answers before the socket opens on it (e.g. to the page's own origin). */
+  mapNodeUrl?(url: string): string;
   syncPageSize?: number;
   /** How often the client heartbeats its presence (DESIGN.md: about every 10 s). */
   heartbeatMs?: number;
@@ -243,7 +245,8 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     if (this.opts.discovery === false) return this.http.baseUrl;
     for (let i = 1; ; i++) {
       const node = await this.http.chatNode().catch(() => undefined);
-      if (node && (node.url !== exclude || i >= DISCOVERY_TRIES)) return node.url;
+      const url = node && (this.opts.mapNodeUrl?.(node.url) ?? node.url);
+      if (url && (url !== exclude || i >= DISCOVERY_TRIES)) return url;
       if (!node && i >= DISCOVERY_TRIES) return exclude ?? this.http.baseUrl;
       await new Promise((r) => setTimeout(r, Math.min(250 * i, 2_000)));
     }

@@ -25,6 +25,19 @@ export interface OpenTarget {
 
 const TYPING_SHOWN_MS = 6_000;
 
+const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])$/;
+
+/**
+ * A single server on one machine names itself 127.0.0.1 in discovery while the page may be on localhost: the
+ * same server, but another origin to the page's CSP (connect-src 'self'). Such a node is the page's origin.
+ */
+function sameOriginWhenLoopback(url: string): string {
+  const node = new URL(url);
+  const page = new URL(location.href);
+  const same = LOOPBACK.test(node.hostname) && LOOPBACK.test(page.hostname) && node.port === page.port;
+  return same ? page.origin : url;
+}
+
 /** A person-readable sentence for any failure (the contract's codes, the network, the socket). */
 export function describeError(e: unknown): string {
   const code = e instanceof ChatApiError || e instanceof ChatAckError ? e.code : undefined;
@@ -89,6 +102,7 @@ export class ChatStore {
       deviceId: tabDeviceId(),
       session: new SharedSession(baseUrl, () => this.signedOut()),
       cursorStore: new LocalStorageCursorStore(),
+      mapNodeUrl: sameOriginWhenLoopback,
     });
     const c = this.client;
     c.on('messages', (ms) => this.onMessages(ms));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SendDedupe, SendRef } from '../dedupe/send-dedupe';
 import { HistoryStore } from '../history/history.store';
 import { ConversationStore } from '../../conversations/conversation-store';
+import { countTolerantly } from './conversation-counts';
 import type { Message } from '../message';
 
 /**
@@ -39,7 +40,7 @@ export class ClaimThenStore extends SendStore {
     // The entries and the conversations' counts (relational) in parallel: both only after the row.
     await Promise.all([
       inboxUserIds?.length ? this.history.addToInboxes(inboxUserIds, message) : undefined,
-      this.conversations.posted(message, inboxUserIds),
+      countTolerantly(this.conversations, message, inboxUserIds),
     ]);
     return bound;
   }
