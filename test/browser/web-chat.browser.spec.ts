@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ChatClient } from '@chat-server/client';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { tempDataDir } from '../support/app';
 import { describeWithBrowser, launchChromium } from '../support/browser';
@@ -160,6 +161,46 @@ describeWithBrowser('web chat in Chromium', () => {
     await pb.getByRole('link', { name: 'Weekend trip, 1 unread' }).click(T);
     await message(pb, 'Who drives?').waitFor(T);
     await message(pa, 'Who drives?').getByText('Read by 1', { exact: true }).waitFor(T);
+  });
+
+  it('a second tab of the same browser is signed in and gets the same messages', async () => {
+    const tab2 = await a.newPage();
+    await tab2.goto(pa.url());
+    await tab2.getByRole('status', { name: `Signed in as ${alice}` }).waitFor(T);
+    await tab2.getByRole('heading', { name: 'Weekend trip' }).waitFor(T);
+    await pb.getByRole('textbox', { name: 'Message' }).fill('I can drive');
+    await pb.getByRole('button', { name: 'Send' }).click();
+    await message(tab2, 'I can drive').waitFor(T);
+    await message(pa, 'I can drive').waitFor(T);
+    await tab2.close();
+  });
+
+  it('loads older history when scrolled to the top', async () => {
+    const sdk = new ChatClient({ baseUrl: server.url });
+    await sdk.login({ username: bob, password: 'correct horse battery' });
+    await sdk.connect();
+    const channelId = (await sdk.http.groups()).find((g) => g.name === 'Weekend trip')!.id;
+    for (let i = 0; i < 40; i++) await sdk.send({ channelId, content: `history ${i}` });
+    sdk.close();
+    await message(pa, 'history 39').waitFor(T);
+    // Alice on a new device: it starts with the newest page; scrolling up brings the older ones.
+    const device = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const p = await device.newPage();
+    await p.goto(server.url);
+    await p.getByRole('textbox', { name: 'Username' }).fill(alice);
+    await p.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('link', { name: 'Weekend trip' }).click(T);
+    await message(p, 'history 39').waitFor(T);
+    expect(await message(p, 'Who drives?').count()).toBe(0);
+    for (let i = 0; i < 10 && (await message(p, 'Who drives?').count()) === 0; i++) {
+      await log(p).hover();
+      await p.mouse.wheel(0, -5_000);
+      await p.waitForTimeout(200);
+    }
+    await message(p, 'Who drives?').waitFor(T);
+    expect(await message(p, 'history 0').count()).toBe(1);
+    await device.close();
   });
 
   it('catches up on what was sent while its server restarted and it was away', async () => {

@@ -161,6 +161,14 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     return this.follower?.syncedCursor;
   }
 
+  /**
+   * Syncs now from the cursor and resolves when caught up (it also happens by itself on every connect and on
+   * `sync:required`); the stored cursor moves up to here, so a later start replays less.
+   */
+  async sync(): Promise<void> {
+    await this.follower?.catchUp();
+  }
+
   /** Sends a message, resending with the same clientMsgId until acked (the server stores it once). */
   async send(
     input: Omit<SendInput, 'clientMsgId'> & { clientMsgId?: string },

@@ -19,16 +19,18 @@ self.addEventListener('push', (event) => {
         renotify: true,
         data: { channelId: data.channelId },
       });
-      if (self.navigator.setAppBadge && typeof data.badge === 'number') await self.navigator.setAppBadge(data.badge);
+      if (self.navigator.setAppBadge && typeof data.badge === 'number')
+        await self.navigator.setAppBadge(data.badge);
     })(),
   );
 });
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const url = event.notification.data && event.notification.data.channelId
-    ? `/#/c/${encodeURIComponent(event.notification.data.channelId)}`
-    : '/';
+  const url =
+    event.notification.data && event.notification.data.channelId
+      ? `/#/c/${encodeURIComponent(event.notification.data.channelId)}`
+      : '/';
   event.waitUntil(
     (async () => {
       const open = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });

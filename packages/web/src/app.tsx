@@ -34,7 +34,11 @@ function Chat({ onSignedOut }: { onSignedOut: () => void }) {
       if (id) store.openChannel(id).catch((e) => store.fail(e));
       else if (store.open) store.closeChannel();
     };
-    const onVisible = () => store.markOpenRead();
+    // Hidden is often the last moment before a reload or a close: move the stored cursor up to now.
+    const onVisible = () =>
+      document.visibilityState === 'visible'
+        ? store.markOpenRead()
+        : void store.client.sync().catch(() => undefined);
     const onStorage = (e: StorageEvent) => e.key === 'chat-session' && !e.newValue && onSignedOut();
     window.addEventListener('hashchange', follow);
     document.addEventListener('visibilitychange', onVisible);
@@ -44,12 +48,18 @@ function Chat({ onSignedOut }: { onSignedOut: () => void }) {
       () => store.client.state === 'connected' && store.loadPeople().catch(() => undefined),
       10_000,
     );
+    // And now and then, so a tab that stays open keeps its stored cursor near the live one.
+    const cursor = setInterval(
+      () => store.client.state === 'connected' && store.client.sync().catch(() => undefined),
+      60_000,
+    );
     store.start().then(follow, (e) => store.fail(e));
     registerServiceWorker().catch(() => undefined);
     if (pushSupported() && Notification.permission === 'granted') setNotify('on');
     return () => {
       off();
       clearInterval(people);
+      clearInterval(cursor);
       window.removeEventListener('hashchange', follow);
       document.removeEventListener('visibilitychange', onVisible);
       window.removeEventListener('storage', onStorage);

@@ -5,6 +5,7 @@ import {
   compareIds,
   dmChannelId,
   LocalStorageCursorStore,
+  maxId,
   type Conversation,
   type ConnectionState,
   type Group,
@@ -90,6 +91,9 @@ export class ChatStore {
   /** channelId → the `before` of the next older history page; null once the oldest is loaded. */
   older = new Map<string, string | null>();
   private readonly listeners = new Set<() => void>();
+  private readonly cursors = new LocalStorageCursorStore();
+  /** Channels whose older page is on its way (one request at a time per channel). */
+  private readonly loading = new Set<string>();
   private refreshTimer?: ReturnType<typeof setTimeout>;
   private everConnected = false;
 
@@ -101,7 +105,7 @@ export class ChatStore {
       baseUrl,
       deviceId: tabDeviceId(),
       session: new SharedSession(baseUrl, () => this.signedOut()),
-      cursorStore: new LocalStorageCursorStore(),
+      cursorStore: this.cursors,
       mapNodeUrl: sameOriginWhenLoopback,
     });
     const c = this.client;
@@ -156,6 +160,15 @@ export class ChatStore {
     this.client.user = this.me;
     this.people.set(this.me.id, this.me);
     await Promise.all([this.loadConversations(), this.loadPeople(), this.loadGroups()]);
+    // A new device starts from now: history comes page by page over REST in its current state, so its sync
+    // need not replay the whole change log, only what changes from the newest message on.
+    const key = `${this.me.id}:${this.client.deviceId}`;
+    const newest = this.conversations.map((c) => c.lastMessage?.id).filter((id): id is string => !!id);
+    if (!this.cursors.get(key) && newest.length)
+      this.cursors.set(
+        key,
+        newest.reduce((a, b) => maxId(a, b)),
+      );
     await this.client.connect();
     this.changed();
   }
@@ -251,7 +264,8 @@ export class ChatStore {
   }
 
   async loadOlder(channelId: string): Promise<void> {
-    if (this.older.get(channelId) === null) return;
+    if (this.older.get(channelId) === null || this.loading.has(channelId)) return;
+    this.loading.add(channelId);
     try {
       const next = await this.client.loadHistory(channelId, this.older.get(channelId) ?? undefined, 30);
       this.older.set(channelId, next);
@@ -259,6 +273,8 @@ export class ChatStore {
       if (e instanceof ChatApiError && (e.code === 'not_found' || e.code === 'forbidden'))
         this.older.set(channelId, null);
       else this.fail(e);
+    } finally {
+      this.loading.delete(channelId);
     }
     this.changed();
   }
