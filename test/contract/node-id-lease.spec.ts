@@ -68,9 +68,9 @@ describeWith(['redis'], 'snowflake node id leases when Redis loses its data (own
   });
   afterAll(() => own.destroy());
 
-  const issuer = (url: string) => {
+  const issuer = (url: string, startOnGo = false) => {
     const proc = spawn(process.execPath, [SCRIPT], {
-      env: { PATH: process.env.PATH, REDIS_URL: url, ISSUE_IDS: '1' },
+      env: { PATH: process.env.PATH, REDIS_URL: url, ISSUE_IDS: '1', START_ON_GO: startOnGo ? '1' : '0' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     spawned.push(proc);
@@ -91,6 +91,7 @@ describeWith(['redis'], 'snowflake node id leases when Redis loses its data (own
       ) as Promise<Record<string, unknown>>;
     return {
       line,
+      go: () => proc.stdin.write('go\n'),
       log: () => log,
       stop: async () => {
         proc.stdin.end();
@@ -104,8 +105,12 @@ describeWith(['redis'], 'snowflake node id leases when Redis loses its data (own
     const p1 = issuer(own.url);
     const n1 = (await p1.line('nodeId')).nodeId as number;
     await p1.line('issuing');
+    // p2 is started and connected first, and leases the moment it is told: within p1's renewal interval after
+    // the flush (p1's next renewal would take its id back), however long a process takes to start here.
+    const p2 = issuer(own.url, true);
+    await p2.line('ready');
 
-    // Redis loses everything, and every node id but p1's is taken at once: a process starting now must get
+    // Redis loses everything, and every node id but p1's is taken at once: a process leasing now must get
     // p1's id, while p1 still believes it holds it.
     const admin = new Redis(own.url);
     const m = admin.multi().flushall();
@@ -113,7 +118,7 @@ describeWith(['redis'], 'snowflake node id leases when Redis loses its data (own
     await m.exec();
     admin.disconnect();
     const flushedAt = Date.now();
-    const p2 = issuer(own.url);
+    p2.go();
     expect((await p2.line('nodeId')).nodeId).toBe(n1);
     await p2.line('issuing');
     const [ids1, ids2] = [await p1.stop(), await p2.stop()];

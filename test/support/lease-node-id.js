@@ -11,6 +11,13 @@ const { IdGenerator } = require('../../dist/ids/id-generator');
   const lease = new RedisNodeIdLease(redis);
   const issued = [];
   let issuing = process.env.ISSUE_IDS === '1';
+  // START_ON_GO=1: loaded and connected, it says so and waits for a first stdin line before leasing, so a
+  // test can have it lease at a chosen moment (process start-up takes seconds on a loaded machine).
+  if (process.env.START_ON_GO === '1') {
+    await redis.client.ping();
+    process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+    await new Promise((resolve) => process.stdin.once('data', resolve));
+  }
   try {
     await lease.onModuleInit();
     process.stdout.write(`${JSON.stringify({ nodeId: lease.held() })}\n`);
