@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', 'data/**', 'scripts/**', 'bench-results/**'] },
+  { ignores: ['packages/*/dist/**', 'dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', 'data/**', 'scripts/**', 'bench-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -28,5 +28,15 @@ export default tseslint.config(
       globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The web chat's service worker: a classic script in the worker's global scope.
+    files: ['packages/web/public/sw.js'],
+    languageOptions: { sourceType: 'script', globals: { self: 'readonly' } },
+  },
+  {
+    files: ['packages/*/vite.config.*', 'examples/**/*.mjs'],
+    languageOptions: { sourceType: 'module', globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
+    rules: { 'no-restricted-properties': 'off' },
   },
 );

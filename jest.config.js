@@ -19,12 +19,24 @@ const swc = (syntax) => [
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'],
+  testMatch: [
+    '<rootDir>/packages/*/src/**/*.spec.ts',
+    '<rootDir>/src/**/*.spec.ts',
+    '<rootDir>/test/**/*.spec.ts',
+    '<rootDir>/bench/**/*.spec.ts',
+  ],
   transform: {
     '^.+\\.ts$': swc('ts'),
     '^.+\\.m?js$': swc('js'),
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|load-esm)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|load-esm)/)',
+  ],
+  // Tests run the SDK from its source (the package builds it for everyone else).
+  moduleNameMapper: {
+    '^@chat-server/client$': '<rootDir>/packages/client/src',
+    '^@chat-server/client/contract$': '<rootDir>/packages/client/src/contract',
+  },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   globalSetup: '<rootDir>/test/global-setup.js',
   reporters: ['default', '<rootDir>/test/skip-reporter.js'],

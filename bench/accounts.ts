@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ChatHttpClient } from '../src/client';
+import { ChatHttpClient } from '@chat-server/client';
 import type { BenchTarget } from './target';
 
 export interface Account {

@@ -1,4 +1,4 @@
-import type { AckResult, ChatMessage, ReadTarget, SendInput } from '../src/client';
+import type { AckResult, ChatMessage, ReadTarget, SendInput } from '@chat-server/client';
 import { LoadEngine, MessageSender } from './load-engine';
 import type { LoadPlan } from './protocol';
 import { mergeEncoded } from './histograms';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AckResult, ChatMessage, ChatSocket } from '../src/client';
+import type { AckResult, ChatMessage, ChatSocket } from '@chat-server/client';
 import { BenchContent, messageKey, nowMs, senderOfKey } from './bench-content';
 import { encodeHistogram, newHistogram } from './histograms';
 import type { LoadPlan, LoadResult, Progress } from './protocol';

@@ -1,4 +1,4 @@
-import type { ChatSocket } from '../src/client';
+import type { ChatSocket } from '@chat-server/client';
 import { BenchContent, nowMs } from './bench-content';
 
 /** Sends in flight at once when a scenario fills a channel through one socket. */

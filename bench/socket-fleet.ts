@@ -1,5 +1,5 @@
-import { ChatSocket } from '../src/client';
-import type { ChatMessage } from '../src/client';
+import { ChatSocket } from '@chat-server/client';
+import type { ChatMessage } from '@chat-server/client';
 import type { SocketSpec } from './protocol';
 
 /** One worker's sockets: connected with bounded concurrency, heartbeating like real clients, counted. */

@@ -13,6 +13,7 @@ import { createValidationPipe } from './common/validation';
 import { AppConfig, describeTopology } from './config/app-config';
 import { httpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
+import { serveWebClient } from './web/serve-web-client';
 
 /** Builds and starts the app for the roles in `config`; used by main.ts and by the e2e tests. */
 /** `abortOnError: false` makes a start-up failure throw instead of exiting (tests boot many apps in one process). */
@@ -56,6 +57,7 @@ export async function bootstrap(
     // Operation ids are the handler names (unique across controllers; the OpenAPI test checks it).
     const options = { operationIdFactory: (_controller: string, method: string) => method };
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc, options));
+    serveWebClient(app);
   }
   // Bull Board for admins, before Nest's routes (and its 404) are laid at listen.
   if (config.hasRole('api')) mountDashboards(app);

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   if (process.stdout.isTTY && config.logFormat !== 'json') {
     // A person at a terminal: where things are, in one line.
     const base = url.replace(/\/\/(\[::1?\]|0\.0\.0\.0|127\.0\.0\.1)(?=:)/, '//localhost');
-    const docs = config.hasRole('api') ? `, API docs ${base}/api/docs` : '';
+    const docs = config.hasRole('api') ? `, web chat ${base}/, API docs ${base}/api/docs` : '';
     console.log(
       `chat server listening on ${base} (roles ${roles.join(',')}${docs}, metrics ${base}/metrics)`,
     );

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ChatHttpClient, ChatSocket, Conversation } from '../../src/client';
+import { ChatHttpClient, ChatSocket, Conversation } from '@chat-server/client';
 import { Account, makeAccounts } from '../accounts';
 import type { BenchContext } from '../bench-context';
 import { nowMs } from '../bench-content';

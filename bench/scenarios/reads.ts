@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ChatSocket } from '../../src/client';
+import { ChatSocket } from '@chat-server/client';
 import { Account, makeAccounts } from '../accounts';
 import type { BenchContext } from '../bench-context';
 import { nowMs } from '../bench-content';

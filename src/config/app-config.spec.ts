@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
@@ -21,6 +21,21 @@ describe('loadConfig', () => {
     const first = loadConfig({ DATA_DIR: d }).jwtSecret;
     expect(loadConfig({ DATA_DIR: d }).jwtSecret).toBe(first);
     expect(readFileSync(join(d, 'jwt-secret'), 'utf8').trim()).toBe(first);
+  });
+
+  it('reads a secret from <NAME>_FILE (a Docker or Kubernetes secret), and refuses both or an unreadable file', () => {
+    const d = dir();
+    writeFileSync(join(d, 'jwt'), `${secret}\n`);
+    writeFileSync(join(d, 'db'), 'postgres://u:p@h/db\n');
+    const c = loadConfig({ DATA_DIR: d, JWT_SECRET_FILE: join(d, 'jwt'), DATABASE_URL_FILE: join(d, 'db') });
+    expect(c.jwtSecret).toBe(secret);
+    expect(c.databaseUrl).toBe('postgres://u:p@h/db');
+    expect(() => loadConfig({ DATA_DIR: d, JWT_SECRET: secret, JWT_SECRET_FILE: join(d, 'jwt') })).toThrow(
+      /JWT_SECRET_FILE: give JWT_SECRET or JWT_SECRET_FILE, not both/,
+    );
+    expect(() => loadConfig({ DATA_DIR: d, REDIS_URL_FILE: join(d, 'missing') })).toThrow(
+      /REDIS_URL_FILE: cannot read .*missing \(ENOENT\)/,
+    );
   });
 
   it('never shows secrets when the config is logged', () => {

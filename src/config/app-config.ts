@@ -107,8 +107,42 @@ export class AppConfig {
   }
 }
 
+/**
+ * The variables that may hold a secret: each may instead be given as `<NAME>_FILE`, the path of a file that
+ * holds it (Docker and Kubernetes secrets are files), so the secret is never in the process's environment.
+ */
+export const SECRET_VARIABLES = [
+  'JWT_SECRET',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'CONSUL_TOKEN',
+  'VAPID_PRIVATE_KEY',
+] as const;
+
+/** `env` with each `<NAME>_FILE` of SECRET_VARIABLES read into `<NAME>` (trailing newline dropped). */
+function withSecretFiles(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...env };
+  const problems: string[] = [];
+  for (const name of SECRET_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (env[name]) {
+      problems.push(`  ${name}_FILE: give ${name} or ${name}_FILE, not both`);
+      continue;
+    }
+    try {
+      out[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      problems.push(`  ${name}_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  return out;
+}
+
 /** Parses and validates the environment; throws ConfigError naming each bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+export function loadConfig(rawEnv: Record<string, string | undefined>): AppConfig {
+  const env = withSecretFiles(rawEnv);
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);

@@ -1,9 +1,6 @@
 /**
- * The client contract (DESIGN.md sections 6 and 7) as types, shared by the server and the typed client.
- * It imports nothing: a client can take this folder alone.
+ * The client contract's wire types (DESIGN.md sections 6, 6b and 7). Their single source is the client
+ * package (packages/client/src/contract), so the server and every client compile against the same file; the
+ * server's folders import them from here, the lowest layer of src/.
  */
-export * from './errors';
-export * from './event-names';
-export * from './messages';
-export * from './rest';
-export * from './socket-events';
+export * from '@chat-server/client/contract';

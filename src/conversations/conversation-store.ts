@@ -18,10 +18,10 @@ export interface ListPosition {
 export interface ReadMove {
   messageId: string;
   changeId: string;
-  /** The unread count after the move, counted against `countedUpTo` (ignored when nothing is newer). */
+  /** Unread messages between the new marker and the newest message when the row was read (0 if none). */
   unread: number;
-  /** The newest message id `unread` was counted up to; null when there was none past the marker. */
-  countedUpTo: string | null;
+  /** The row's unread count when it was read: what is counted beyond it since is added to `unread`. */
+  unreadBefore: number;
 }
 
 /**
@@ -50,7 +50,7 @@ export abstract class ConversationStore {
   abstract page(userId: string, from: ListPosition | undefined, limit: number): Promise<ConversationState[]>;
   /**
    * Moves the user's marker forward to `move.messageId`. False when it did not move: the marker is at or past
-   * it, a later change moved it meanwhile, or a newer message came in since `unread` was counted (count again).
+   * it, or a later change moved it meanwhile. Messages counted since the row was read are kept in the count.
    */
   abstract moveRead(userId: string, channelId: string, move: ReadMove): Promise<boolean>;
   /** Markers in the user's channels (their own included) that moved after `after`, oldest change first. */

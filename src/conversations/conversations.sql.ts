@@ -50,17 +50,19 @@ export const CONVERSATION_SQL = {
   left: 'DELETE FROM conversations WHERE user_id = ? AND channel_id = ?',
   channelGone: 'DELETE FROM conversations WHERE channel_id = ?',
   /**
-   * Moves a read marker forward. Parameters: message id, change id, message id, unread, user, channel,
-   * message id, change id, message id, the newest message id the unread count was taken against.
-   * Changes no row when the marker is at or past the message, when a later change already moved it, or when
-   * a message newer than the count's came in since (the caller counts again).
+   * Moves a read marker forward. Parameters: message id, change id, message id, then (counted, unread before)
+   * twice, user, channel, message id, change id. The unread count becomes 0 when the message is the newest;
+   * otherwise the count between it and the newest message the caller counted up to, plus whatever was counted
+   * since the caller read the row (`unread_count - unread before`: messages that came in meanwhile), so a
+   * busy channel's sends never make the move fail. Changes no row when the marker is at or past the message,
+   * or a later change already moved it.
    */
   moveRead:
     'UPDATE conversations SET read_up_to = ?, read_change_id = ?, ' +
-    'unread_count = CASE WHEN last_message_id IS NULL OR last_message_id <= ? THEN 0 ELSE ? END ' +
+    'unread_count = CASE WHEN last_message_id IS NULL OR last_message_id <= ? THEN 0 ' +
+    'WHEN ? + unread_count - ? < 0 THEN 0 ELSE ? + unread_count - ? END ' +
     'WHERE user_id = ? AND channel_id = ? AND (read_up_to IS NULL OR read_up_to < ?) ' +
-    'AND (read_change_id IS NULL OR read_change_id < ?) ' +
-    'AND (last_message_id IS NULL OR last_message_id <= ? OR last_message_id = ?)',
+    'AND (read_change_id IS NULL OR read_change_id < ?)',
   /** A deleted message stops counting where it counted: channel, sender, id, id, id. */
   deleted:
     'UPDATE conversations SET unread_count = unread_count - 1 WHERE channel_id = ? AND user_id <> ? ' +
@@ -176,11 +178,11 @@ export function joinedRow(channelId: string, userId: string, visibleFrom: string
 export function moveReadParams(
   userId: string,
   channelId: string,
-  move: { messageId: string; changeId: string; unread: number; countedUpTo: string | null },
+  move: { messageId: string; changeId: string; unread: number; unreadBefore: number },
 ): unknown[] {
   const [m, c] = [padId(move.messageId), padId(move.changeId)];
-  const counted = move.countedUpTo === null ? m : padId(move.countedUpTo);
-  return [m, c, m, move.unread, userId, channelId, m, c, m, counted];
+  const [k, before] = [move.unread, move.unreadBefore];
+  return [m, c, m, k, before, k, before, userId, channelId, m, c];
 }
 
 export function deletedParams(m: PostedMessage): unknown[] {

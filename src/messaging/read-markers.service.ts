@@ -14,14 +14,14 @@ import type { Message } from './message';
 
 /** Unread counts are exact up to this; a larger one is answered as this (DESIGN.md section 6b). */
 export const UNREAD_CAP = 1_000;
-/** Attempts at moving a marker while other writes keep changing the conversation under it. */
+/** Attempts at moving a marker while other moves of the same user's marker race it (another device). */
 const MOVE_ATTEMPTS = 5;
 
 /**
  * Read markers (DESIGN.md section 6b). A marker only moves forward: the move is one conditional UPDATE, so two
  * devices racing on two chat nodes cannot move it back. A move takes a change id, sets the unread count (zero
- * when the message is the newest, else counted from the channel's log up to the newest, at most UNREAD_CAP
- * rows), and emits `read {channelId, userId, messageId, changeId}` to every device of every member: a
+ * when the message is the newest, else counted from the channel's log up to the newest it saw, at most UNREAD_CAP
+ * rows, plus what was counted since), and emits `read {channelId, userId, messageId, changeId}` to every device of every member: a
  * receipt for the others, read-state sync for the reader's other devices. Sync's receipts come from the same
  * rows (ReadMessagesService).
  */
@@ -68,14 +68,14 @@ export class ReadMarkersService {
         messageId: message.id,
         changeId,
         unread,
-        countedUpTo: newest,
+        unreadBefore: state.unreadCount,
       });
       if (moved) {
         await this.announce(userId, channel, message, changeId);
         return;
       }
     }
-    // Other writes kept changing the conversation (a busy channel): the client's retry is safe.
+    // The user's other devices kept moving the marker meanwhile, each time to a message before this one.
     throw new AppError('unavailable', 'the read marker is busy; retry');
   }
 

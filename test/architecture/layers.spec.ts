@@ -22,12 +22,14 @@ const LAYERS: readonly (readonly string[])[] = [
   ['messaging'],
   ['notification'],
   ['chat-gateway', 'admin'],
+  ['web'], // serves the built web chat (packages/web) at /
   ['fault-injection'], // faults for the e2e and fault tests, loaded only with CHAT_TEST_HOOKS=1
 ];
-/** The typed client ships to browsers and other processes: it may use the contract and nothing else. */
-const CLIENT_MAY_IMPORT = new Set(['contract']);
+/** The typed client (packages/client) ships to browsers and other processes: its own files and these only. */
+const CLIENT_MAY_IMPORT = new Set(['socket.io-client']);
 
 const SRC = join(__dirname, '..', '..', 'src');
+const CLIENT_SRC = join(__dirname, '..', '..', 'packages', 'client', 'src');
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -72,21 +74,45 @@ describe('layers of src/', () => {
     const folders = readdirSync(SRC, { withFileTypes: true })
       .filter((e) => e.isDirectory())
       .map((e) => e.name);
-    expect(folders.filter((f) => f !== 'client' && !rank.has(f))).toEqual([]);
+    expect(folders.filter((f) => !rank.has(f))).toEqual([]);
   });
 
   it('every import between folders goes to a lower layer', () => {
     const upward = edges
-      .filter((e) => e.from !== 'client')
       .filter((e) => !(rank.get(e.to)! < rank.get(e.from)!))
       .map((e) => `${e.file} (${e.from}) imports ${e.to}`);
     expect(upward).toEqual([]);
   });
 
+  it('the server takes only the contract from the client package, through src/contract', () => {
+    const uses = sources(SRC).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/from\s+'(@chat-server\/client[^']*)'/g)].map(
+        (m) => `${relative(SRC, file)} imports ${m[1]}`,
+      ),
+    );
+    expect(uses).toEqual([`${join('contract', 'index.ts')} imports @chat-server/client/contract`]);
+  });
+
   it('the typed client imports nothing of the server', () => {
-    const leaks = edges
-      .filter((e) => e.from === 'client' && !CLIENT_MAY_IMPORT.has(e.to))
-      .map((e) => `${e.file} imports ${e.to}`);
+    const leaks = sources(CLIENT_SRC).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/from\s+'([^']+)'/g)]
+        .map((m) => m[1])
+        .filter((spec) =>
+          spec.startsWith('.')
+            ? !normalize(join(dirname(file), spec)).startsWith(CLIENT_SRC + sep)
+            : !CLIENT_MAY_IMPORT.has(spec),
+        )
+        .map((spec) => `${relative(CLIENT_SRC, file)} imports ${spec}`),
+    );
     expect(leaks).toEqual([]);
+  });
+
+  it('the contract imports nothing at all', () => {
+    const imports = sources(join(CLIENT_SRC, 'contract')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/from\s+'([^']+)'/g)]
+        .filter((m) => !m[1].startsWith('./'))
+        .map((m) => `${relative(CLIENT_SRC, file)} imports ${m[1]}`),
+    );
+    expect(imports).toEqual([]);
   });
 });

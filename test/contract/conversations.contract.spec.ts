@@ -59,21 +59,22 @@ function conversationContract(
     expect(await store.get(a, burst[0].channelId)).toMatchObject({ unreadCount: 5, lastMessageId: newest });
   });
 
-  it('moves a marker forward only; a stale count is refused so the caller counts again', async () => {
+  it('moves a marker forward only, keeping in the count what came in after the caller counted', async () => {
     const [a, b] = users();
     const ms = [dm(a, b), dm(a, b), dm(a, b)];
     for (const m of ms) await store.posted(m, [a, b]);
     const ch = ms[0].channelId;
-    const move = (messageId: string, unread: number, countedUpTo: string | null) =>
-      store.moveRead(b, ch, { messageId, changeId: id(), unread, countedUpTo });
-    expect(await move(ms[0].id, 2, ms[2].id)).toBe(true);
+    const move = (messageId: string, unread: number, unreadBefore: number) =>
+      store.moveRead(b, ch, { messageId, changeId: id(), unread, unreadBefore });
+    expect(await move(ms[0].id, 2, 3)).toBe(true);
     expect(await store.get(b, ch)).toMatchObject({ readUpTo: ms[0].id, unreadCount: 2 });
-    expect(await move(ms[0].id, 0, ms[2].id)).toBe(false); // not forward
+    expect(await move(ms[0].id, 0, 2)).toBe(false); // not forward
+    // b's device reads the row (2 unread) and counts 1 after ms[1]; `later` comes in before its move lands
     const later = dm(a, b);
     await store.posted(later, [a, b]);
-    expect(await move(ms[1].id, 1, ms[2].id)).toBe(false); // counted before `later` came in
-    expect(await move(ms[1].id, 2, later.id)).toBe(true);
-    expect(await move(later.id, 0, later.id)).toBe(true);
+    expect(await move(ms[1].id, 1, 2)).toBe(true);
+    expect(await store.get(b, ch)).toMatchObject({ readUpTo: ms[1].id, unreadCount: 2 }); // ms[2] and later
+    expect(await move(later.id, 0, 2)).toBe(true);
     expect(await store.get(b, ch)).toMatchObject({ readUpTo: later.id, unreadCount: 0 });
   });
 
@@ -85,14 +86,14 @@ function conversationContract(
     const [c1, c2] = [id(), id()];
     // the move with the later change id lands first: the earlier one may no longer land after it
     expect(
-      await store.moveRead(b, ch, { messageId: ms[1].id, changeId: c2, unread: 0, countedUpTo: ms[1].id }),
+      await store.moveRead(b, ch, { messageId: ms[1].id, changeId: c2, unread: 0, unreadBefore: 0 }),
     ).toBe(true);
     expect(
-      await store.moveRead(b, ch, { messageId: ms[0].id, changeId: c1, unread: 1, countedUpTo: ms[1].id }),
+      await store.moveRead(b, ch, { messageId: ms[0].id, changeId: c1, unread: 1, unreadBefore: 0 }),
     ).toBe(false);
     const results = await Promise.all(
       [0, 1, 2, 3].map(() =>
-        store.moveRead(b, ch, { messageId: ms[1].id, changeId: id(), unread: 0, countedUpTo: ms[1].id }),
+        store.moveRead(b, ch, { messageId: ms[1].id, changeId: id(), unread: 0, unreadBefore: 0 }),
       ),
     );
     expect(results.filter(Boolean)).toEqual([]);
@@ -104,7 +105,7 @@ function conversationContract(
     const ms = [dm(a, b), dm(a, b), dm(a, b)];
     for (const m of ms) await store.posted(m, [a, b]);
     const ch = ms[0].channelId;
-    await store.moveRead(b, ch, { messageId: ms[1].id, changeId: id(), unread: 1, countedUpTo: ms[2].id });
+    await store.moveRead(b, ch, { messageId: ms[1].id, changeId: id(), unread: 1, unreadBefore: 3 });
     await store.deleted(ms[0]); // already read: no change
     expect((await store.get(b, ch))?.unreadCount).toBe(1);
     await store.deleted(ms[2]);
@@ -141,13 +142,13 @@ function conversationContract(
     await store.posted(elsewhere, [stranger, b]);
     const start = id();
     const [cb, ca, cs] = [id(), id(), id()];
-    await store.moveRead(b, m.channelId, { messageId: m.id, changeId: cb, unread: 0, countedUpTo: m.id });
-    await store.moveRead(a, m.channelId, { messageId: m.id, changeId: ca, unread: 0, countedUpTo: m.id });
+    await store.moveRead(b, m.channelId, { messageId: m.id, changeId: cb, unread: 0, unreadBefore: 0 });
+    await store.moveRead(a, m.channelId, { messageId: m.id, changeId: ca, unread: 0, unreadBefore: 0 });
     await store.moveRead(stranger, elsewhere.channelId, {
       messageId: elsewhere.id,
       changeId: cs,
       unread: 0,
-      countedUpTo: elsewhere.id,
+      unreadBefore: 0,
     });
     expect(await store.receiptsAfter(a, start, 10)).toEqual([
       { channelId: m.channelId, userId: b, messageId: m.id, changeId: cb },

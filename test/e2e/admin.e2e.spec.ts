@@ -1,7 +1,7 @@
 import { FAULTS } from '../../src/fault-injection/faults';
 import { until } from '../support/wait';
-import { ChatSocket } from '../../src/client';
-import type { ChatMessage } from '../../src/client';
+import { ChatSocket } from '@chat-server/client';
+import type { ChatMessage } from '@chat-server/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
 import { aUser, Inbox, TestUser, uniqueName, devicesPerTest } from '../support/builders';
 

@@ -1,4 +1,4 @@
-import { ChatApiError } from '../../src/client';
+import { ChatApiError } from '@chat-server/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
 import { aUser, uniqueName } from '../support/builders';
 

@@ -1,5 +1,5 @@
-import type { ChatMessage, MessageUpdate } from '../../src/client';
-import { ChatApiError, ChatSocket } from '../../src/client';
+import type { ChatMessage, MessageUpdate } from '@chat-server/client';
+import { ChatApiError, ChatSocket } from '@chat-server/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
 import { aUser, devicesPerTest, Inbox, TestUser, uniqueName } from '../support/builders';
 

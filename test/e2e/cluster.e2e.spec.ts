@@ -1,5 +1,6 @@
 import { until } from '../support/wait';
 import {
+  ChatClient,
   ChatHttpClient,
   ChatMessage,
   ChatSocket,
@@ -7,7 +8,7 @@ import {
   PresenceUpdate,
   ReadSignal,
   TypingSignal,
-} from '../../src/client';
+} from '@chat-server/client';
 import { Cluster, startCluster } from '../support/cluster';
 import { aUser, Inbox, TestUser } from '../support/builders';
 import { describeWith } from '../support/services';
@@ -257,6 +258,60 @@ describeWith(
       expect(synced).toEqual(acked); // every acked message, once, in order
       const live = await b1.messages.atLeast(5);
       expect(new Set(live.map((m) => m.id)).size).toBe(live.length);
+    });
+
+    it('the SDK moves off a draining chat node through discovery and resumes: nothing lost, nothing twice', async () => {
+      // A fresh node with no connections: discovery sends the next client there (the lowest load).
+      const node3 = await cluster.start('chat', {
+        DATABASE_MIGRATE_ON_START: 'false',
+        CASSANDRA_MIGRATE_ON_START: 'false',
+      });
+      await until(
+        () => [...cluster.consul.services.values()].some((s) => s.Meta.url === node3.url),
+        (there) => there,
+        10_000,
+        'node 3 in Consul',
+      );
+      const [sender, receiver] = await Promise.all([aUser(http), aUser(http)]);
+      const session = (u: TestUser) => ({ accessToken: u.accessToken, refreshToken: u.refreshToken });
+      const sdk = new ChatClient({
+        baseUrl: cluster.api.url,
+        session: session(receiver),
+        reconnect: { maxDelayMs: 1_000 },
+      });
+      const from = new ChatClient({ baseUrl: cluster.api.url, session: session(sender) });
+      try {
+        sdk.user = receiver.user;
+        from.user = sender.user;
+        await Promise.all([sdk.connect(), from.connect()]);
+        expect(sdk.nodeUrl).toBe(node3.url);
+        const heard: ChatMessage[] = [];
+        sdk.on('messages', (ms) => heard.push(...ms));
+
+        const acked: string[] = [];
+        const send = async (text: string) =>
+          acked.push((await from.send({ to: receiver.user.id, content: text })).id);
+        for (let i = 0; i < 5; i++) await send(`before ${i}`);
+        const drained = node3.kill('SIGTERM');
+        for (let i = 0; i < 5; i++) await send(`while draining ${i}`);
+        await drained;
+        for (let i = 0; i < 5; i++) await send(`after ${i}`);
+
+        const channelId = heard[0]?.channelId ?? '';
+        await until(
+          () => sdk.messages.list(channelId).length,
+          (n) => n >= acked.length,
+          15_000,
+          'every message on the SDK client',
+        );
+        expect(sdk.nodeUrl).not.toBe(node3.url);
+        expect(sdk.state).toBe('connected');
+        expect(sdk.messages.list(channelId).map((m) => m.id)).toEqual(acked);
+        expect(new Set(heard.map((m) => m.id)).size).toBe(heard.length);
+      } finally {
+        sdk.close();
+        from.close();
+      }
     });
   },
 );

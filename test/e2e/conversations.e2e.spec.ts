@@ -1,5 +1,5 @@
-import type { ChatMessage, ChatSocket, Conversation, MessageUpdate, ReadSignal } from '../../src/client';
-import { ChatApiError } from '../../src/client';
+import type { ChatMessage, ChatSocket, Conversation, MessageUpdate, ReadSignal } from '@chat-server/client';
+import { ChatApiError } from '@chat-server/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
 import { aUser, devicesPerTest, Inbox, TestUser, uniqueName } from '../support/builders';
 

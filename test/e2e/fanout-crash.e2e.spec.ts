@@ -1,5 +1,5 @@
 import { FANOUT_PAUSED, FAULTS } from '../../src/fault-injection/faults';
-import { ChatHttpClient } from '../../src/client';
+import { ChatHttpClient } from '@chat-server/client';
 import { TEST_JWT_SECRET } from '../support/app';
 import { aDevice, aUser } from '../support/builders';
 import { ServerProcess, spawnServer } from '../support/process';

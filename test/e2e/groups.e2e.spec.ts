@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatSocket, Group } from '../../src/client';
+import type { ChatMessage, ChatSocket, Group } from '@chat-server/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
 import { aUser, Inbox, TestUser, devicesPerTest } from '../support/builders';
 

@@ -1,4 +1,4 @@
-import { ChatHttpClient } from '../../src/client';
+import { ChatHttpClient } from '@chat-server/client';
 import { e2eStacks, tempDataDir } from '../support/app';
 import { aDevice, aUser } from '../support/builders';
 import { spawnServer } from '../support/process';

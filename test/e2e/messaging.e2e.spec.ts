@@ -1,6 +1,6 @@
 import { FAULTS } from '../../src/fault-injection/faults';
-import { ChatSocket } from '../../src/client';
-import type { ChatMessage } from '../../src/client';
+import { ChatSocket } from '@chat-server/client';
+import type { ChatMessage } from '@chat-server/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
 import { aDevice, aUser, Inbox, TestUser, uniqueName, devicesPerTest } from '../support/builders';
 

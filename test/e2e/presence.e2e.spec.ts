@@ -1,5 +1,5 @@
 import { until } from '../support/wait';
-import { ChatHttpClient, PresenceUpdate } from '../../src/client';
+import { ChatHttpClient, PresenceUpdate } from '@chat-server/client';
 import { e2eStacks, RunningApp, startApp, TEST_JWT_SECRET } from '../support/app';
 import { aDevice, aUser, Inbox, TestUser } from '../support/builders';
 import { spawnServer } from '../support/process';

@@ -1,5 +1,5 @@
-import type { ChatMessage, ChatSocket } from '../../src/client';
-import { ChatApiError } from '../../src/client';
+import type { ChatMessage, ChatSocket } from '@chat-server/client';
+import { ChatApiError } from '@chat-server/client';
 import { DevicesRepository } from '../../src/devices/devices.repository';
 import { PushDispatcher } from '../../src/notification/push-dispatcher';
 import { PresenceStore } from '../../src/presence/presence.store';

@@ -1,9 +1,9 @@
 import { watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChatSocket } from '../../src/client';
+import { ChatSocket } from '@chat-server/client';
 import { TEST_JWT_SECRET, tempDataDir } from '../support/app';
 import { aUser } from '../support/builders';
-import { ChatHttpClient } from '../../src/client';
+import { ChatHttpClient } from '@chat-server/client';
 import { runServerExpectingExit, spawnServer } from '../support/process';
 import { until } from '../support/wait';
 import { FAULTS } from '../../src/fault-injection/faults';

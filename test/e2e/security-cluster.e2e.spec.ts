@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { ChatApiError, ChatHttpClient, ChatSocket } from '../../src/client';
+import { ChatApiError, ChatHttpClient, ChatSocket } from '@chat-server/client';
 import { TEST_JWT_SECRET } from '../support/app';
 import { aUser, uniqueName } from '../support/builders';
 import { ServerProcess, spawnServer } from '../support/process';

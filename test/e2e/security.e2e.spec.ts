@@ -1,4 +1,4 @@
-import { ChatApiError, ChatSocket } from '../../src/client';
+import { ChatApiError, ChatSocket } from '@chat-server/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
 import { aUser, TestUser, uniqueName } from '../support/builders';
 import { until } from '../support/wait';

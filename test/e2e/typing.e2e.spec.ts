@@ -1,5 +1,5 @@
-import type { ChatMessage, TypingSignal } from '../../src/client';
-import { ChatSocket } from '../../src/client';
+import type { ChatMessage, TypingSignal } from '@chat-server/client';
+import { ChatSocket } from '@chat-server/client';
 import { e2eStacks, RunningApp, startApp } from '../support/app';
 import { aUser, devicesPerTest, Inbox, TestUser, uniqueName } from '../support/builders';
 

@@ -1,4 +1,4 @@
-import { ChatHttpClient, ChatSocket } from '../../src/client';
+import { ChatHttpClient, ChatSocket } from '@chat-server/client';
 import { TEST_JWT_SECRET } from '../support/app';
 import { aDevice, aUser, TestUser } from '../support/builders';
 import {

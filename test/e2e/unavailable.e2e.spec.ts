@@ -1,5 +1,5 @@
-import { ChatHttpClient, ChatSocket } from '../../src/client';
-import type { AckResult } from '../../src/client/types';
+import { ChatHttpClient, ChatSocket } from '@chat-server/client';
+import type { AckResult } from '@chat-server/client';
 import { TEST_JWT_SECRET } from '../support/app';
 import { aDevice, aUser, TestUser, uniqueName } from '../support/builders';
 import { OwnStore, startOwnPostgres, startOwnRedis } from '../support/own-stores';

@@ -1,4 +1,4 @@
-import { ChatHttpClient, ChatMessage, ChatSocket, ChangeFollower } from '../../src/client';
+import { ChatHttpClient, ChatMessage, ChatSocket, ChangeFollower } from '@chat-server/client';
 import { aUser, TestUser } from '../support/builders';
 import { until } from '../support/wait';
 

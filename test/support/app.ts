@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrap } from '../../src/bootstrap';
-import { ChatHttpClient } from '../../src/client';
+import { ChatHttpClient } from '@chat-server/client';
 import { loadConfig } from '../../src/config/app-config';
 import { serviceUrl } from './services';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ChatHttpClient, ChatSocket, Session } from '../../src/client';
+import { ChatHttpClient, ChatSocket, Session } from '@chat-server/client';
 
 export interface TestUser extends Session {
   http: ChatHttpClient;

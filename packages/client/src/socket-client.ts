@@ -11,19 +11,44 @@ import type {
   SendInput,
   ServerEvents,
   SyncQuery,
-} from '../contract';
+} from './contract';
 
-/** The Socket.IO half of the client contract. */
+export interface ChatSocketOptions {
+  forceNew?: boolean;
+  /** Socket.IO's own reconnect (exponential backoff with jitter). Off here; `ChatClient` turns it on. */
+  reconnection?: boolean;
+  reconnectionDelay?: number;
+  reconnectionDelayMax?: number;
+  /** Connect at once (the default) or on `socket.connect()`. */
+  autoConnect?: boolean;
+}
+
+/**
+ * The Socket.IO half of the client contract: one socket to one chat node, every event typed. `auth` may be a
+ * function, asked again on every (re)connect, so a reconnect presents the current token. `ChatClient` builds
+ * on this one with reconnect, token refresh, discovery and sync; tests and the benchmark use it directly.
+ */
 export class ChatSocket {
   readonly socket: Socket<ServerEvents, ClientEvents>;
 
-  constructor(url: string, auth: HandshakeAuth, opts: { forceNew?: boolean; reconnection?: boolean } = {}) {
+  constructor(
+    readonly url: string,
+    auth: HandshakeAuth | (() => Promise<HandshakeAuth>),
+    opts: ChatSocketOptions = {},
+  ) {
     this.socket = io(url, {
       path: '/socket.io',
-      auth,
+      auth:
+        typeof auth === 'function'
+          ? (cb: (data: object) => void) => void auth().then(cb, () => cb({}))
+          : auth,
       transports: ['websocket'],
       forceNew: opts.forceNew ?? true,
       reconnection: opts.reconnection ?? false,
+      reconnectionDelay: opts.reconnectionDelay ?? 500,
+      reconnectionDelayMax: opts.reconnectionDelayMax ?? 10_000,
+      randomizationFactor: 0.5,
+      autoConnect: opts.autoConnect ?? true,
     });
   }
 
@@ -77,19 +102,19 @@ export class ChatSocket {
     return this.socket.timeout(timeoutMs).emitWithAck('typing', { channelId });
   }
 
-  /** Moves the user's read marker in a channel forward to `messageId`; every member's devices get `read`. */
+  /** Moves this user's read marker in a channel forward; every device of every member gets `read`. */
   read(target: ReadTarget, timeoutMs = 10_000): Promise<AckOf<'read'>> {
     return this.socket.timeout(timeoutMs).emitWithAck('read', target);
   }
 
-  /** A member's read marker moved (a receipt; the user's own: read on another device); `changeId` moves the cursor. */
-  onRead(fn: ServerEvents['read']): this {
-    return this.on('read', fn);
-  }
-
-  /** Another member is typing in a channel (show it for about 6 s). */
+  /** Another member is typing (show it for about 6 s). */
   onTyping(fn: ServerEvents['typing']): this {
     return this.on('typing', fn);
+  }
+
+  /** A member's read marker moved: a receipt (or, for this user's own devices, read-state sync). */
+  onRead(fn: ServerEvents['read']): this {
+    return this.on('read', fn);
   }
 
   /** A message was edited, deleted or reacted to: upsert it by id; `changeId` moves the cursor. */

@@ -1,10 +1,7 @@
 import type { ChatSocket } from './socket-client';
-import type { MessageUpdate } from '../contract';
+import type { MessageUpdate, ReadSignal, Receipt } from './contract';
+import { maxId } from './ids';
 import type { ChatMessage } from './types';
-
-/** BigInt order of decimal id strings (never compare ids as JS numbers). */
-export const maxId = (a: string | undefined, b: string): string =>
-  a === undefined || BigInt(b) > BigInt(a) ? b : a;
 
 export interface FollowOptions {
   /** The device's cursor: the highest change id it has processed. */
@@ -14,10 +11,14 @@ export interface FollowOptions {
    * by id (a later copy of an id replaces the earlier one).
    */
   onMessages(messages: ChatMessage[]): void;
+  /** Read markers, live (`read`) and from sync pages (`receipts`); the reader's own devices included. */
+  onReceipts?(receipts: Receipt[]): void;
+  /** After each sync page and live change: the cursor up to which sync has answered everything (persist it). */
+  onSynced?(cursor: string): void;
   /** A sync that failed (it is retried on the next `sync:required` or reconnect). */
   onError?(error: unknown): void;
   /**
-   * Called on `sync:required` and on reconnect, before the catch-up: presence changes in the gap are not in
+   * Called on `sync:required` and on every connect after the first, before the catch-up: presence changes in the gap are not in
    * the change log, so refetch the friends' presence here (GET /api/presence).
    */
   onGap?(): void;
@@ -26,9 +27,10 @@ export interface FollowOptions {
 }
 
 /**
- * Keeps one device in step with the user's change log (DESIGN.md sections 4, 6 and 6b): live `message:new`
- * and `message:updated` events move the cursor, and on `sync:required` (or a reconnect) it syncs from the cursor page by page. Syncs never
- * overlap: a request that comes while one runs makes it go round once more.
+ * Keeps one device in step with the user's change log (DESIGN.md sections 4, 6 and 6b): live `message:new`,
+ * `message:updated` and `read` events move the cursor, and on `sync:required` or any (re)connect of the socket
+ * it syncs from the cursor page by page. Syncs never overlap: a request that comes while one runs makes it go
+ * round once more.
  */
 export class ChangeFollower {
   private cursorValue: string | undefined;
@@ -56,25 +58,38 @@ export class ChangeFollower {
       this.cursorValue = maxId(this.cursorValue, u.changeId);
       opts.onMessages([u.message]);
     };
+    const onRead = (r: ReadSignal) => {
+      this.cursorValue = maxId(this.cursorValue, r.changeId);
+      opts.onReceipts?.([{ channelId: r.channelId, userId: r.userId, messageId: r.messageId }]);
+    };
     const onSyncRequired = () => {
       opts.onGap?.();
       void this.catchUp();
     };
-    const onReconnect = onSyncRequired;
+    // Every connect, the first included when the follower was made before it: the socket is in its rooms
+    // once connected, so a sync from there misses nothing.
+    const onConnect = onSyncRequired;
     chat.socket.on('message:new', onNew);
     chat.socket.on('message:updated', onUpdated);
+    chat.socket.on('read', onRead);
     chat.socket.on('sync:required', onSyncRequired);
-    chat.socket.io.on('reconnect', onReconnect);
+    chat.socket.on('connect', onConnect);
     this.detach = () => {
       chat.socket.off('message:new', onNew);
       chat.socket.off('message:updated', onUpdated);
+      chat.socket.off('read', onRead);
       chat.socket.off('sync:required', onSyncRequired);
-      chat.socket.io.off('reconnect', onReconnect);
+      chat.socket.off('connect', onConnect);
     };
   }
 
   get cursor(): string | undefined {
     return this.cursorValue;
+  }
+
+  /** The cursor up to which sync has answered everything: the one to keep across runs and nodes. */
+  get syncedCursor(): string | undefined {
+    return this.synced;
   }
 
   /** Syncs from the cursor until the server has no more; resolves when this (or a running) catch-up ends. */
@@ -100,7 +115,9 @@ export class ChangeFollower {
           const page = await this.chat.sync({ after: this.synced, limit: this.opts.pageSize ?? 500 });
           if (!page.ok) throw new Error(`sync failed: ${page.error.code}`);
           if (page.messages.length) this.opts.onMessages(page.messages);
+          if (page.receipts?.length) this.opts.onReceipts?.(page.receipts);
           this.synced = maxId(this.synced, page.cursor);
+          this.opts.onSynced?.(this.synced);
           this.cursorValue = maxId(this.cursorValue, page.cursor);
           more = page.hasMore;
         }
