@@ -9,6 +9,12 @@
 #                                 a fresh start when there is none
 #   scripts/cassandra.sh status   exit 0 = running and answering CQL, 1 = running but not
 #                                 answering, 3 = not running
+#   scripts/cassandra.sh cluster start|stop|status
+#                                 a cluster of one node per address in CASSANDRA_CLUSTER_ADDRESSES
+#                                 (127.0.0.2 127.0.0.3 127.0.0.4: each node binds its own loopback
+#                                 address, same ports), started together, for a keyspace at RF 3
+#   scripts/cassandra.sh cluster stop-node|resume-node <address>
+#                                 one replica's outage and return (its data stays)
 #
 # Every `start` uses a FRESH data dir: data never survives a stop/start. `stop` then `resume` keeps it
 # (fault tests stop a node and bring it back with its data).
@@ -17,10 +23,15 @@
 # Environment (all optional):
 #   CASSANDRA_VERSION       cassandra-all version                     (5.0.9)
 #   CASSANDRA_HOME_DIR      jar cache root                            ($HOME/.cache/chat-cassandra)
-#   CASSANDRA_PORT          CQL native port, 127.0.0.1 only           (9042)
-#   CASSANDRA_STORAGE_PORT  internode port, 127.0.0.1 only            (7000)
+#   CASSANDRA_ADDRESS       the loopback address the node binds       (127.0.0.1)
+#   CASSANDRA_PORT          CQL native port, on that address only     (9042)
+#   CASSANDRA_STORAGE_PORT  internode port, on that address only      (7000)
+#   CASSANDRA_SEEDS         seed list                                 (the node itself)
+#   CASSANDRA_INITIAL_TOKEN the node's one token                      (0)
+#   CASSANDRA_CLUSTER_ADDRESSES  the cluster command's nodes          (127.0.0.2 127.0.0.3 127.0.0.4)
 #   CASSANDRA_JMX_PORT      if set, local-only JMX for nodetool       (unset: no JMX at all)
-#   CASSANDRA_RUN_DIR       run dir (conf, data, logs, pid)           (/tmp/chat-cassandra-$CASSANDRA_PORT)
+#   CASSANDRA_RUN_DIR       run dir (conf, data, logs, pid)           (/tmp/chat-cassandra-$CASSANDRA_PORT,
+#                                                                      -<address>-<port> off 127.0.0.1)
 #   CASSANDRA_JAVA          java binary, must be JDK 17               (/usr/lib/jvm/java-17-openjdk-amd64/bin/java)
 #   CASSANDRA_HEAP_MIN / CASSANDRA_HEAP_MAX                           (256m / 768m)
 #   CASSANDRA_JVM_OPTS      extra JVM flags, appended last
@@ -34,9 +45,14 @@ set -euo pipefail
 CASSANDRA_VERSION="${CASSANDRA_VERSION:-5.0.9}"
 HOME_DIR="${CASSANDRA_HOME_DIR:-${HOME:-/root}/.cache/chat-cassandra}"
 LIB="$HOME_DIR/lib-$CASSANDRA_VERSION"
+ADDRESS="${CASSANDRA_ADDRESS:-127.0.0.1}"
 CQL_PORT="${CASSANDRA_PORT:-9042}"
 STORAGE_PORT="${CASSANDRA_STORAGE_PORT:-7000}"
-RUN="${CASSANDRA_RUN_DIR:-/tmp/chat-cassandra-$CQL_PORT}"
+SEEDS="${CASSANDRA_SEEDS:-$ADDRESS:$STORAGE_PORT}"
+INITIAL_TOKEN="${CASSANDRA_INITIAL_TOKEN:-0}"
+CLUSTER_ADDRESSES="${CASSANDRA_CLUSTER_ADDRESSES:-127.0.0.2 127.0.0.3 127.0.0.4}"
+if [ "$ADDRESS" = 127.0.0.1 ]; then DEFAULT_RUN="/tmp/chat-cassandra-$CQL_PORT"; else DEFAULT_RUN="/tmp/chat-cassandra-$ADDRESS-$CQL_PORT"; fi
+RUN="${CASSANDRA_RUN_DIR:-$DEFAULT_RUN}"
 JAVA="${CASSANDRA_JAVA:-/usr/lib/jvm/java-17-openjdk-amd64/bin/java}"
 HEAP_MIN="${CASSANDRA_HEAP_MIN:-256m}"
 HEAP_MAX="${CASSANDRA_HEAP_MAX:-768m}"
@@ -124,12 +140,12 @@ running_pid() {
   echo "$pid"
 }
 
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/$ADDRESS/$1" 2>/dev/null; }
 
 # A real native-protocol round trip: send a v4 OPTIONS frame, expect SUPPORTED (0x84 .. 0x06).
 cql_answers() {
   local r
-  r="$(timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$CQL_PORT || exit 1
+  r="$(timeout 3 bash -c "exec 3<>/dev/tcp/$ADDRESS/$CQL_PORT || exit 1
         printf '\x04\x00\x00\x01\x05\x00\x00\x00\x00' >&3
         head -c 5 <&3 | od -An -tx1" 2>/dev/null)" || return 1
   [[ "$r" == *"84 00 00 01 06"* ]]
@@ -143,8 +159,8 @@ ready() {
 driver_check() {
   [ -d "$REPO_DIR/node_modules/cassandra-driver" ] && command -v node >/dev/null || return 0
   local out
-  if out="$(cd "$REPO_DIR" && CQL_PORT="$CQL_PORT" timeout 30 node -e '
-      const c = new (require("cassandra-driver").Client)({contactPoints: ["127.0.0.1:" + process.env.CQL_PORT], localDataCenter: "datacenter1"});
+  if out="$(cd "$REPO_DIR" && CQL_HOST="$ADDRESS" CQL_PORT="$CQL_PORT" timeout 30 node -e '
+      const c = new (require("cassandra-driver").Client)({contactPoints: [process.env.CQL_HOST + ":" + process.env.CQL_PORT], localDataCenter: "datacenter1"});
       c.execute("SELECT release_version FROM system.local")
         .then(r => { console.log(r.rows[0].release_version); return c.shutdown(); })
         .catch(e => { console.error(e.message); c.shutdown(); process.exit(1); });' 2>&1)"; then
@@ -170,30 +186,32 @@ wait_ready() { # $1 = pid, $2 = start epoch (ms)
     kill -0 "$pid" 2>/dev/null || fail_start "Cassandra (pid $pid) exited during start-up"
     [ "$SECONDS" -lt "$deadline" ] || {
       kill -KILL "$pid" 2>/dev/null || true
-      fail_start "CQL not answering on 127.0.0.1:$CQL_PORT after ${START_TIMEOUT}s (killed pid $pid)"
+      fail_start "CQL not answering on $ADDRESS:$CQL_PORT after ${START_TIMEOUT}s (killed pid $pid)"
     }
     sleep 0.25
   done
   local ms=$(( $(date +%s%3N) - t0 ))
   driver_check || true
-  log "CQL ready on 127.0.0.1:$CQL_PORT (pid $pid) - start-up took $((ms / 1000)).$(printf %03d $((ms % 1000)) | cut -c1-2) s"
+  log "CQL ready on $ADDRESS:$CQL_PORT (pid $pid) - start-up took $((ms / 1000)).$(printf %03d $((ms % 1000)) | cut -c1-2) s"
 }
 
 write_conf() {
   mkdir -p "$RUN"/conf/triggers "$RUN"/data "$RUN"/logs "$RUN"/tmp
   cat >"$RUN/conf/cassandra.yaml" <<EOF
-# Generated by scripts/cassandra.sh - throwaway single node for tests, loopback only.
+# Generated by scripts/cassandra.sh - throwaway node for tests, loopback only.
 cluster_name: chat-test
 num_tokens: 1
-initial_token: 0
+initial_token: $INITIAL_TOKEN
+# A new, empty cluster: nothing to stream, so every node starts at once.
+auto_bootstrap: false
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 endpoint_snitch: SimpleSnitch
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "127.0.0.1:$STORAGE_PORT"
-listen_address: 127.0.0.1
-rpc_address: 127.0.0.1
+      - seeds: "$SEEDS"
+listen_address: $ADDRESS
+rpc_address: $ADDRESS
 storage_port: $STORAGE_PORT
 native_transport_port: $CQL_PORT
 start_native_transport: true
@@ -316,15 +334,15 @@ cmd_start() {
   local pid
   if pid="$(running_pid)"; then
     if ready; then
-      log "already running (pid $pid) and answering CQL on 127.0.0.1:$CQL_PORT"
+      log "already running (pid $pid) and answering CQL on $ADDRESS:$CQL_PORT"
       return 0
     fi
     log "already starting (pid $pid); waiting for CQL"
     wait_ready "$pid" "$(date +%s%3N)"
     return 0
   fi
-  port_open "$CQL_PORT" && die "127.0.0.1:$CQL_PORT is already in use by another process (set CASSANDRA_PORT)"
-  port_open "$STORAGE_PORT" && die "127.0.0.1:$STORAGE_PORT is already in use by another process (set CASSANDRA_STORAGE_PORT)"
+  port_open "$CQL_PORT" && die "$ADDRESS:$CQL_PORT is already in use by another process (set CASSANDRA_PORT)"
+  port_open "$STORAGE_PORT" && die "$ADDRESS:$STORAGE_PORT is already in use by another process (set CASSANDRA_STORAGE_PORT)"
   check_java
   cmd_fetch
 
@@ -378,19 +396,82 @@ cmd_status() {
   fi
   local rss; rss="$(ps -o rss= -p "$pid" 2>/dev/null | tr -d ' ')"
   if ready; then
-    log "running (pid $pid, RSS $((rss / 1024)) MiB), CQL answering on 127.0.0.1:$CQL_PORT"
+    log "running (pid $pid, RSS $((rss / 1024)) MiB), CQL answering on $ADDRESS:$CQL_PORT"
     return 0
   fi
-  log "running (pid $pid, RSS $((rss / 1024)) MiB) but CQL NOT answering on 127.0.0.1:$CQL_PORT"
+  log "running (pid $pid, RSS $((rss / 1024)) MiB) but CQL NOT answering on $ADDRESS:$CQL_PORT"
   return 1
 }
 
+# The cluster command: one node per address, tokens evenly spaced over Murmur3's range, the first address
+# the seed. Each node is this script with CASSANDRA_ADDRESS set (own run dir, own log); `start` starts them
+# together and waits for all. The single node at 127.0.0.1 is not touched.
+cluster_tokens() { # $1 = node count: evenly spaced tokens, from -2^63
+  local n=$1 i
+  for ((i = 0; i < n; i++)); do
+    echo "-9223372036854775808 + $i * (18446744073709551616 / $n)" | bc
+  done
+}
+
+cmd_cluster() {
+  local action="${1:-}" addr i=0 rc=0 seed
+  local -a addrs tokens pids
+  read -r -a addrs <<<"$CLUSTER_ADDRESSES"
+  seed="${addrs[0]}:$STORAGE_PORT"
+  mapfile -t tokens < <(cluster_tokens "${#addrs[@]}")
+  case "$action" in
+    start)
+      cmd_fetch
+      for addr in "${addrs[@]}"; do
+        CASSANDRA_ADDRESS="$addr" CASSANDRA_SEEDS="$seed" CASSANDRA_INITIAL_TOKEN="${tokens[$i]}" \
+          CASSANDRA_CLUSTER_ADDRESSES='' bash "$0" start &
+        pids+=($!)
+        if [ "$i" = 0 ]; then
+          # The others gossip with the seed as they start ("Unable to gossip with any peers" otherwise): wait
+          # until it listens on its storage port.
+          local deadline=$((SECONDS + START_TIMEOUT))
+          until ADDRESS="${addrs[0]}" port_open "$STORAGE_PORT"; do
+            kill -0 "${pids[0]}" 2>/dev/null || die "the seed ${addrs[0]} did not start"
+            [ "$SECONDS" -lt "$deadline" ] || die "the seed ${addrs[0]} is not listening on $STORAGE_PORT"
+            sleep 0.5
+          done
+        fi
+        i=$((i + 1))
+      done
+      for i in "${pids[@]}"; do wait "$i" || rc=1; done
+      [ "$rc" = 0 ] || die "a cluster node did not start (see the lines above)"
+      log "cluster of ${#addrs[@]} up: contact points $(printf '%s:'"$CQL_PORT"',' "${addrs[@]}" | sed 's/,$//')"
+      ;;
+    stop | status)
+      for addr in "${addrs[@]}"; do
+        CASSANDRA_ADDRESS="$addr" bash "$0" "$action" || rc=$?
+      done
+      return "$rc"
+      ;;
+    stop-node | resume-node) # $2 = one of the addresses: an outage of that replica, then its return
+      local want="${2:-}" verb=stop
+      [ "$action" = resume-node ] && verb=resume
+      for addr in "${addrs[@]}"; do
+        if [ "$addr" = "$want" ]; then
+          CASSANDRA_ADDRESS="$addr" CASSANDRA_SEEDS="$seed" CASSANDRA_INITIAL_TOKEN="${tokens[$i]}" \
+            CASSANDRA_CLUSTER_ADDRESSES='' bash "$0" "$verb"
+          return
+        fi
+        i=$((i + 1))
+      done
+      die "$want is not one of the cluster's addresses ($CLUSTER_ADDRESSES)"
+      ;;
+    *) echo "usage: $0 cluster {start|stop|status|stop-node <address>|resume-node <address>}" >&2; exit 2 ;;
+  esac
+}
+
 case "${1:-}" in
+  cluster) cmd_cluster "${2:-}" "${3:-}" ;;
   fetch)  cmd_fetch ;;
   start)  cmd_start ;;
   stop)   cmd_stop ;;
   status) cmd_status ;;
   resume) cmd_start keep ;;
   restart) cmd_stop; cmd_start ;;
-  *) echo "usage: $0 {fetch|start|stop|resume|status|restart}" >&2; exit 2 ;;
+  *) echo "usage: $0 {fetch|start|stop|resume|status|restart|cluster start|cluster stop|cluster status}" >&2; exit 2 ;;
 esac

@@ -7,6 +7,8 @@ export interface ClusterServices {
   postgres: string;
   redis: string;
   cassandra: string;
+  /** Cassandra settings other than the environment's, e.g. a keyspace at RF 3 on a cluster of the test's own. */
+  cassandraEnv?: Record<string, string>;
 }
 
 export interface Cluster {
@@ -37,6 +39,8 @@ export async function startCluster(services: ClusterServices): Promise<Cluster> 
     CASSANDRA_CONTACT_POINTS: services.cassandra,
     CASSANDRA_KEYSPACE: 'chat_cluster',
     CASSANDRA_CONSISTENCY: process.env.CASSANDRA_CONSISTENCY ?? 'ONE',
+    // The 3-node run (.ci/run, scripts/cassandra.sh cluster) sets NetworkTopologyStrategy:datacenter1=3.
+    CASSANDRA_REPLICATION: process.env.CASSANDRA_REPLICATION ?? 'SimpleStrategy:1',
     CONSUL_URL: consul.url,
     JWT_SECRET: TEST_JWT_SECRET,
     DISCOVERY_TTL_SECONDS: '2',
@@ -44,6 +48,7 @@ export async function startCluster(services: ClusterServices): Promise<Cluster> 
     JOB_LOCK_MS: '1500',
     JOB_STALLED_INTERVAL_MS: '500',
     ADMIN_USERNAMES: adminName,
+    ...services.cassandraEnv,
   };
   const all: ServerProcess[] = [];
   const start = async (roles: string, extra: Record<string, string> = {}) => {
