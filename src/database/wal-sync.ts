@@ -17,8 +17,18 @@ export class WalSync {
 
   constructor(private readonly walPath: string) {}
 
-  /** Resolves once everything committed before the call is on disk. */
-  durable(): Promise<void> {
+  /**
+   * Resolves once everything committed before the call is on disk, each caller in a macrotask of its own.
+   * TypeORM's SQLite runner is one connection whose transactions hold together only while no two callers'
+   * code interleaves between real I/O; one fdatasync answering many commits would resume them all in one
+   * microtask queue (two transactions would then nest on the connection).
+   */
+  async durable(): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  private flush(): Promise<void> {
     if (!this.running) return this.start();
     const restart = (): Promise<void> => {
       this.queued = undefined;
@@ -57,17 +67,22 @@ export class WalSync {
 const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
 
 /**
- * Makes every committed TypeORM write on the embedded main connection wait for WalSync before its query
- * resolves: COMMIT, or a write outside a transaction. TypeORM awaits a subscriber's afterQuery promise inside
- * `query()`, so no repository needs to know.
+ * Makes every committed TypeORM write on the embedded main connection wait for WalSync before it resolves: a
+ * write outside a transaction in `afterQuery`, a transaction once its outermost COMMIT is done in
+ * `afterTransactionCommit` (TypeORM awaits both). Not in `afterQuery` of the COMMIT itself: TypeORM's SQLite
+ * runner is one connection that still counts the transaction as active there, so a transaction started during
+ * the wait would nest in a savepoint of a transaction that has already committed.
  */
 export class DurableCommits implements EntitySubscriberInterface {
   constructor(private readonly wal: WalSync) {}
 
   afterQuery(event: { query: string; success: boolean; queryRunner: QueryRunner }): Promise<void> | void {
-    if (!event.success) return;
-    if (event.query === 'COMMIT' || (!event.queryRunner.isTransactionActive && WRITE.test(event.query)))
+    if (event.success && !event.queryRunner.isTransactionActive && WRITE.test(event.query))
       return this.wal.durable();
+  }
+
+  afterTransactionCommit(event: { queryRunner: QueryRunner }): Promise<void> | void {
+    if (!event.queryRunner.isTransactionActive) return this.wal.durable();
   }
 }
 

@@ -47,6 +47,16 @@ describe.each(e2eStacks('groups e2e'))('group chat ($name)', ({ env }) => {
     });
   });
 
+  it('creates 16 groups sent at once, each whole', async () => {
+    const made = await Promise.all(Array.from({ length: 16 }, (_, i) => aGroup(users.slice(i, i + 3))));
+    expect(new Set(made.map((g) => g.id)).size).toBe(16);
+    const listed = (await owner.http.groups()).map((g) => g.id);
+    for (const g of made) {
+      expect(g.members).toHaveLength(4);
+      expect(listed).toContain(g.id);
+    }
+  });
+
   it('accepts 100 members including the owner and no 101st, even with concurrent adds', async () => {
     const g = await aGroup(users.slice(0, 97)); // 98 members
     const results = await Promise.allSettled([
