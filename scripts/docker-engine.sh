@@ -42,12 +42,13 @@ answers() { timeout 5 "$(command -v /usr/bin/docker || command -v docker)" -H "u
 # Why the engine cannot start here, or nothing (exit 0) when it can.
 cmd_can_run() {
   if [ "$(id -u)" != 0 ]; then echo "not root: dockerd needs root"; return 1; fi
-  if ! command -v dockerd >/dev/null; then
+  # debootstrap makes the base image (scripts/docker-images.sh) unless its tarball is cached.
+  if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
     if [ "${CHAT_DOCKER_INSTALL:-0}" = 1 ] && command -v apt-get >/dev/null; then
-      log "installing docker.io and debootstrap from Debian"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap >/dev/null ||
-        { echo "apt-get install docker.io failed"; return 1; }
-    else
+      log "installing docker.io and debootstrap from Debian" >&2
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap; } >/dev/null 2>&1 ||
+        { echo "apt-get install docker.io debootstrap failed"; return 1; }
+    elif ! command -v dockerd >/dev/null; then
       echo "no dockerd (apt-get install docker.io)"; return 1
     fi
   fi

@@ -15,7 +15,8 @@
 # layers in the engine's data root (scripts/docker-engine.sh), so a second run only rebuilds what changed.
 # Builds that need the Debian mirror or the npm registry run with --network host; no bridge is made.
 #
-# Environment: CHAT_DOCKER_CACHE ($HOME/.cache/chat-docker), DEBIAN_MIRROR (the first deb.debian.org-style URI
+# Environment: CHAT_DOCKER_EXTRA_CA (CA files for npm in the builds: /usr/local/share/ca-certificates/*.crt),
+# CHAT_DOCKER_CACHE ($HOME/.cache/chat-docker), DEBIAN_MIRROR (the first deb.debian.org-style URI
 # in /etc/apt/sources.list*), CASSANDRA_HOME_DIR ($HOME/.cache/chat-cassandra), NODE_VERSION_RANGE (24).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,8 +37,14 @@ have() { docker image inspect "$1" >/dev/null 2>&1; }
 build() { # tag, dockerfile, context, extra args...
   local tag=$1 file=$2 ctx=$3 t0=$SECONDS
   shift 3
-  docker build --pull=false --network host -q -f "$file" -t "$tag" "$@" "$ctx" >/dev/null
-  log "$tag built in $((SECONDS - t0)) s"
+  local out="$CACHE/build-${tag%%:*}.log"
+  # Each step's line with the time it started, so a slow step shows in the log.
+  if ! docker build --pull=false --network host -f "$file" -t "$tag" "$@" "$ctx" 2>&1 |
+    while IFS= read -r l; do printf '%s %s\n' "$(date +%T)" "$l"; done >"$out"; then
+    tail -n 30 "$out" >&2
+    die "$tag: build failed (log: $out)"
+  fi
+  log "$tag built in $((SECONDS - t0)) s (log: $out)"
 }
 
 mirror() {
@@ -89,6 +96,9 @@ cmd_node() {
     npmv=$(cd "$CACHE/npm-tarballs" && ls npm-*.tgz | sort -V | tail -1)
   fi
   tar -xzf "$CACHE/npm-tarballs/$npmv" -C "$ctx/npm" --strip-components=1
+  # This machine reaches the npm registry through a TLS-inspecting egress proxy: its CA certificates (the ones
+  # added to the host's store) go into the local Node image, so npm in the build stages trusts them too.
+  cat ${CHAT_DOCKER_EXTRA_CA:-/usr/local/share/ca-certificates/*.crt} >"$ctx/extra-ca.pem" 2>/dev/null || true
   build chat-node:24 "$REPO/docker/local/node.Dockerfile" "$ctx"
   rm -rf "$ctx"
 }
@@ -110,9 +120,8 @@ cmd_services() {
 
 # Always built: the layer cache makes it quick when nothing changed, and the test must run today's code.
 cmd_app() {
+  # No `docker image prune` after it: the classic builder's layer cache is those untagged intermediate images.
   build chat-server:local docker/Dockerfile . --build-arg NODE_IMAGE=chat-node:24
-  # The classic builder leaves the intermediate stages as dangling images; the layer cache keeps what it needs.
-  docker image prune -f >/dev/null
 }
 
 cmd_sizes() {
