@@ -64,11 +64,20 @@ async function healthy(name: string, timeoutMs: number): Promise<void> {
     const s = await health(name);
     if (s === 'healthy') return;
     if (s === 'exited' || s === 'dead' || s === 'unhealthy' || Date.now() > deadline) {
+      // What the last health probes answered, and the container's own last lines.
+      const probes = await docker(
+        'inspect',
+        '--format',
+        '{{if .State.Health}}{{json .State.Health.Log}}{{end}}',
+        name,
+      );
       const logs = await run(DOCKER, ['logs', '--tail', '40', name]).then(
         (r) => r.stdout + r.stderr,
         () => '',
       );
-      throw new Error(`${name} is ${s}, not healthy, after ${timeoutMs} ms:\n${logs}`);
+      throw new Error(
+        `${name} is ${s}, not healthy, after ${timeoutMs} ms:\nprobes: ${probes}\nlogs:\n${logs}`,
+      );
     }
     // docker has no "wait for healthy"; its own check runs every 2 s here.
     await new Promise((r) => setTimeout(r, 250));
@@ -78,7 +87,8 @@ async function healthy(name: string, timeoutMs: number): Promise<void> {
 /** The ready check the compose file uses, every 2 s instead of 10 so a test does not wait on it. */
 const readyCheck = (port: number) => [
   '--health-cmd',
-  `node -e "fetch('http://127.0.0.1:${port}/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"`,
+  // as compose.yaml's, printing what a failing probe got (docker keeps the last five outputs)
+  `node -e "fetch('http://127.0.0.1:${port}/health/ready').then(async r=>{if(!r.ok)console.log(r.status,await r.text());process.exit(r.ok?0:1)},e=>{console.log(String(e.cause??e));process.exit(1)})"`,
   '--health-interval=2s',
   '--health-timeout=3s',
   '--health-retries=3',
@@ -153,7 +163,7 @@ export async function startDeployment(): Promise<Deployment> {
     await t('cassandra healthy', () => healthy(PREFIX + 'cassandra', 240_000));
 
     const env: Record<string, string> = {
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info', // in the containers' own logs (docker logs), shown when one does not get healthy
       DATABASE_URL: `postgres://chat:${pgPassword}@127.0.0.1:${PORTS.postgres}/chat`,
       DATABASE_MIGRATE_ON_START: 'false',
       REDIS_URL: `redis://:${redisPassword}@127.0.0.1:${PORTS.redis}`,
