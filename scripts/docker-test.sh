@@ -5,6 +5,9 @@
 # the base tarball stay cached; an engine this script started is stopped again.
 #
 #   DOCKER_TEST_FIGURES=<file>   also write the rolling restart's figures there as JSON
+#
+# Exit 75 (EX_TEMPFAIL) when no engine can start here (not root, no docker.io, dockerd refuses to start), after
+# saying why: .ci/run skips the job on that code only; any other failure fails it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$SECONDS
@@ -13,7 +16,14 @@ export DOCKER_HOST
 
 started=0
 if ! bash scripts/docker-engine.sh status >/dev/null; then
-  bash scripts/docker-engine.sh start
+  if ! why=$(bash scripts/docker-engine.sh can-run); then
+    echo "[docker-test] no Docker engine can start here: $why"
+    exit 75
+  fi
+  if ! bash scripts/docker-engine.sh start; then
+    echo "[docker-test] the Docker engine did not start (above: dockerd's last lines)"
+    exit 75
+  fi
   started=1
 fi
 cleanup() {

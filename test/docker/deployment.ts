@@ -92,7 +92,7 @@ const readyCheck = (port: number) => [
   '--health-interval=2s',
   '--health-timeout=3s',
   '--health-retries=3',
-  '--health-start-period=60s',
+  '--health-start-period=120s', // a loaded 2-core machine took up to 50 s to get five roles ready
 ];
 
 /**
@@ -246,7 +246,7 @@ export async function startDeployment(): Promise<Deployment> {
         ),
       ),
     );
-    await t('roles healthy', () => Promise.all(roles.map(([name]) => healthy(PREFIX + name, 90_000))));
+    await t('roles healthy', () => Promise.all(roles.map(([name]) => healthy(PREFIX + name, 180_000))));
 
     return {
       apiUrl: `http://127.0.0.1:${PORTS.api}`,
@@ -261,7 +261,7 @@ export async function startDeployment(): Promise<Deployment> {
         const stoppedMs = Date.now() - t0;
         const exitCode = await docker('inspect', '--format', '{{.State.ExitCode}}', PREFIX + role);
         await docker('start', PREFIX + role);
-        await healthy(PREFIX + role, 90_000);
+        await healthy(PREFIX + role, 180_000);
         return { stoppedMs, downMs: Date.now() - t0, exitCode };
       },
     };
