@@ -25,6 +25,8 @@ module.exports = {
     '<rootDir>/test/**/*.spec.ts',
     '<rootDir>/bench/**/*.spec.ts',
   ],
+  // The role containers need a Docker engine and built images: `npm run test:docker` (test/docker/jest.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/docker/'],
   transform: {
     '^.+\\.ts$': swc('ts'),
     '^.+\\.m?js$': swc('js'),

@@ -9,6 +9,8 @@
 #                                 a fresh start when there is none
 #   scripts/cassandra.sh status   exit 0 = running and answering CQL, 1 = running but not
 #                                 answering, 3 = not running
+#   scripts/cassandra.sh run      in the foreground (exec java; a container's command), on the data a
+#                                 previous run left, if any; the jars must be in the cache already
 #   scripts/cassandra.sh cluster start|stop|status
 #                                 a cluster of one node per address in CASSANDRA_CLUSTER_ADDRESSES
 #                                 (127.0.0.2 127.0.0.3 127.0.0.4: each node binds its own loopback
@@ -366,6 +368,23 @@ cmd_start() {
   wait_ready "$pid" "$t0"
 }
 
+# The container's command (docker/local/cassandra.Dockerfile): java becomes this process and gets the stop signal.
+cmd_run() {
+  check_java
+  [ -f "$LIB/.done" ] || die "no jars in $LIB (scripts/cassandra.sh fetch)"
+  [ -d "$RUN/data" ] && log "resuming on the data in $RUN/data"
+  write_conf
+  local -a flags
+  mapfile -t flags < <(jvm_flags)
+  # shellcheck disable=SC2206
+  local -a extra=(${CASSANDRA_JVM_OPTS:-})
+  log "running Cassandra $CASSANDRA_VERSION in the foreground (run dir $RUN, CQL on $ADDRESS:$CQL_PORT)"
+  cd "$RUN"
+  # exec keeps this pid: `status` (the container's health check) finds the daemon by it.
+  echo $$ >"$PIDFILE"
+  exec "$JAVA" "${flags[@]}" "${extra[@]}" -cp "$RUN/conf:$LIB/*" org.apache.cassandra.service.CassandraDaemon
+}
+
 cmd_stop() {
   local pid
   if ! pid="$(running_pid)"; then
@@ -472,6 +491,7 @@ case "${1:-}" in
   stop)   cmd_stop ;;
   status) cmd_status ;;
   resume) cmd_start keep ;;
+  run) cmd_run ;;
   restart) cmd_stop; cmd_start ;;
-  *) echo "usage: $0 {fetch|start|stop|resume|status|restart|cluster start|cluster stop|cluster status}" >&2; exit 2 ;;
+  *) echo "usage: $0 {fetch|start|stop|resume|status|restart|run|cluster start|cluster stop|cluster status}" >&2; exit 2 ;;
 esac
