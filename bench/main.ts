@@ -13,6 +13,7 @@ import { conversationsScenario } from './scenarios/conversations';
 import { dmScenario } from './scenarios/dm';
 import { groupScenario } from './scenarios/group';
 import { idleScenario } from './scenarios/idle';
+import { mixedScenario } from './scenarios/mixed';
 import type { ScenarioOutcome } from './scenarios/outcome';
 import { readsScenario } from './scenarios/reads';
 import { syncScenario } from './scenarios/sync';
@@ -22,6 +23,7 @@ import { REPO_ROOT } from './paths';
 const SCENARIO_RUNNERS: Record<Scenario, (ctx: BenchContext) => Promise<ScenarioOutcome>> = {
   dm: dmScenario,
   baseline: dmScenario,
+  mixed: mixedScenario,
   idle: idleScenario,
   sync: syncScenario,
   group: groupScenario,
@@ -92,6 +94,7 @@ async function main(): Promise<number> {
     exitCode: code,
   });
   process.stdout.write(`\n${renderTable(outcome.table)}\n`);
+  for (const t of outcome.tables ?? []) process.stdout.write(`\n${t.title}\n${renderTable(t.table)}\n`);
   const profiles = profileText(outcome.results);
   if (profiles) process.stdout.write(`${profiles}\n`);
   if (outcome.failures.length) process.stdout.write(`\n${renderFailures(outcome.failures)}\n`);

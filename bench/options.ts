@@ -1,6 +1,15 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['dm', 'baseline', 'idle', 'sync', 'group', 'conversations', 'reads'] as const;
+export const SCENARIOS = [
+  'dm',
+  'baseline',
+  'mixed',
+  'idle',
+  'sync',
+  'group',
+  'conversations',
+  'reads',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -42,6 +51,17 @@ export interface BenchOptions {
   dmPeers: number;
   unread: number;
   samples: number;
+  /** dm/mixed: register and befriend the pairs just before the measured window, no warm-up by default. */
+  fresh: boolean;
+  /** mixed: logins per second (each followed by a token refresh). */
+  logins: number;
+  /** mixed: socket connects per second (each disconnected again after `churnHoldS`). */
+  churn: number;
+  churnHoldS: number;
+  /** mixed: friendships made per second (a request and its accept). */
+  friendships: number;
+  /** mixed: users that log in, connect, disconnect and befriend (registered in the set-up). */
+  churnUsers: number;
   out?: string;
   allowLoss: boolean;
   allowErrors: boolean;
@@ -52,6 +72,9 @@ export const USAGE = `Usage: npm run bench -- <scenario> [options]
 Scenarios
   dm         P pairs send to each other at a fixed total rate R (or --rate max) for T seconds
   baseline   the dm load against a bare Socket.IO relay (no auth, no persistence) the bench starts
+  mixed      the dm load while, at the same time, users log in and refresh their tokens (--logins/s),
+             sockets connect and disconnect (--churn/s, presence transitions to online friends) and users
+             befriend each other (--friendships/s); each of those timed too
   idle       C authenticated connections held for T seconds: connect rate, server RSS per connection
   sync       a device is offline while N messages are sent to it, then reconnects and drains them
   group      G groups of M members, all online, a fixed total rate of group messages
@@ -84,7 +107,17 @@ Load
   --content-size N     message content in characters (default 100)
   --ack-timeout S      seconds before a send counts as unanswered (default 10)
   --max-inflight N     per worker, fixed-rate sends awaiting an ack before sends are skipped (default 20000)
-  --compare-baseline   dm: run baseline first in the same command and report ratios
+  --compare-baseline   dm: run baseline first in the same command and report ratios (incl. server CPU per
+                       delivered message, the issue's bar: at most 2x the relay's)
+  --fresh              dm/mixed: register the pairs' users and befriend each pair just before the measured
+                       window, and measure from the first message (warm-up 0 unless --warmup): the issue's
+                       table, e.g. npm run bench -- dm --fresh --rate 1000 --pairs 100 --duration 10
+  --logins N           mixed: logins per second, each followed by a token refresh (default 20)
+  --churn N            mixed: socket connects per second, each disconnected after --churn-hold (default 50)
+  --churn-hold S       mixed: seconds a churning socket stays connected (default 1)
+  --friendships N      mixed: friend requests made and accepted per second (default 5)
+  --churn-users K      mixed: users registered for the logins, churn and friendships (default 100; each is
+                       befriended with a pair's user, so its connects and disconnects reach an online friend)
   --connections C      idle: connections (default 1000)
   --devices-per-user D idle: sockets per registered user (default 1)
   --connect-concurrency N  handshakes in flight per worker (default 50)
@@ -162,6 +195,11 @@ const STRING_OPTIONS = [
   'dm-peers',
   'unread',
   'samples',
+  'logins',
+  'churn',
+  'churn-hold',
+  'friendships',
+  'churn-users',
   'out',
   'server-node-args',
 ] as const;
@@ -174,6 +212,7 @@ const FLAGS = [
   'allow-loss',
   'allow-errors',
   'receipts',
+  'fresh',
   'help',
 ] as const;
 
@@ -221,6 +260,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   if (url === undefined && (m['chat-url']?.length ?? 0) > 0) throw new UsageError('--chat-url needs --url');
   if (f.cluster && url) throw new UsageError('--cluster and --url exclude each other');
   if (f.receipts && scenario !== 'group') throw new UsageError('--receipts is a group option');
+  const dmLike = scenario === 'dm' || scenario === 'mixed';
+  if (f.fresh && !dmLike) throw new UsageError('--fresh is a dm and mixed option');
+  for (const o of ['logins', 'churn', 'churn-hold', 'friendships', 'churn-users'])
+    if (s[o] !== undefined && scenario !== 'mixed') throw new UsageError(`--${o} is a mixed option`);
   const conversations = int('conversations', s.conversations, 5000, 1, 1_000_000);
   const dmPeers = int('dm-peers', s['dm-peers'], Math.min(20, conversations), 0, 10_000);
   if (dmPeers > conversations) throw new UsageError('--dm-peers must not exceed --conversations');
@@ -239,7 +282,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     rate,
     window: int('window', s.window, 8, 1, 1000),
     durationS: num('duration', s.duration, scenario === 'idle' ? 30 : 10, 0.1, 3600),
-    warmupS: num('warmup', s.warmup, light ? 0 : 1, 0, 3600),
+    warmupS: num('warmup', s.warmup, light || f.fresh ? 0 : 1, 0, 3600),
     drainS: num('drain', s.drain, 5, 0, 600),
     contentSize: int('content-size', s['content-size'], 100, 1, 100_000),
     ackTimeoutS: num('ack-timeout', s['ack-timeout'], 10, 0.1, 600),
@@ -261,6 +304,12 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     dmPeers,
     unread: int('unread', s.unread, 100_000, 0, 10_000_000),
     samples: int('samples', s.samples, 200, 1, 100_000),
+    fresh: f.fresh ?? false,
+    logins: num('logins', s.logins, 20, 0, 10_000),
+    churn: num('churn', s.churn, 50, 0, 10_000),
+    churnHoldS: num('churn-hold', s['churn-hold'], 1, 0, 3600),
+    friendships: num('friendships', s.friendships, 5, 0, 10_000),
+    churnUsers: int('churn-users', s['churn-users'], 100, 2, 100_000),
     out: s.out,
     allowLoss: f['allow-loss'] ?? false,
     allowErrors: f['allow-errors'] ?? false,

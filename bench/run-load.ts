@@ -4,6 +4,8 @@ import { LatencySummary, mergeEncoded, summarize } from './histograms';
 import type { ProcessStats } from './proc-stats';
 import { ProfileSummary, summarizeProfile } from './profile-summary';
 import type { LoadPlan, LoadResult, SenderSpec, SocketSpec } from './protocol';
+import { cpuPerDelivered, ProcessRuntime } from './runtime-stats';
+import { readRuntime } from './server-runtime';
 import type { BenchTarget } from './target';
 import { WorkerPool } from './worker-pool';
 
@@ -58,7 +60,10 @@ export interface LoadSummary {
     /** A recipient's `read` to its ack (receipts only). */
     readToAck: LatencySummary;
   };
-  processes: ProcessStats[];
+  /** Server CPU (every server process, all threads) per message delivered in the measured window. */
+  serverCpuUsPerDelivered: number | null;
+  /** Each process's figures; a server's `runtime` (loop delay, GC) only where the bench's agent runs in it. */
+  processes: (ProcessStats & { runtime?: ProcessRuntime; cpuUsPerDelivered?: number | null })[];
   profiles: ProfileSummary[];
 }
 
@@ -128,6 +133,8 @@ export async function runLoad(
   label: string,
   conversations: Conversation[],
   extras: LoadExtras = NO_EXTRAS,
+  /** Runs beside the load from its first message (e.g. mixed's logins and churn); awaited before the summary. */
+  alongside?: () => Promise<void>,
 ): Promise<LoadSummary> {
   const o = ctx.opts;
   const workers = Math.max(1, Math.min(o.workers, conversations.length));
@@ -152,12 +159,14 @@ export async function runLoad(
     const measured = measureWindow(ctx, target, label);
     const stopProgress = ctx.startProgress(label, () => pool.progress());
     let results: LoadResult[];
+    const beside = alongside?.();
     try {
       results = await pool.load(plans);
+      await beside;
     } finally {
       stopProgress();
     }
-    const profiles = await measured.finished;
+    const { profiles, runtime } = await measured.finished;
     const disconnects = pool.progress().disconnects;
     return summarizeLoad(
       ctx,
@@ -165,7 +174,7 @@ export async function runLoad(
       label,
       { workers, connections, connectMs: conn.ms, disconnects },
       results,
-      profiles,
+      { profiles, runtime },
       extras,
     );
   } finally {
@@ -173,26 +182,42 @@ export async function runLoad(
   }
 }
 
-/** Marks CPU (and starts/stops the profiler) exactly over the measured window, after the warm-up. */
+interface WindowFigures {
+  profiles: ProfileSummary[];
+  runtime: Record<string, ProcessRuntime>;
+}
+
+/**
+ * Marks CPU, reads each server's loop delay and GC (and starts/stops the profiler) exactly over the measured
+ * window, after the warm-up; what the servers did before it (set-up, warm-up) is kept apart.
+ */
 function measureWindow(ctx: BenchContext, target: BenchTarget, label: string) {
   const o = ctx.opts;
   const profiled = o.profile ? target.servers : [];
-  const finished = new Promise<ProfileSummary[]>((resolve, reject) => {
+  const finished = new Promise<WindowFigures>((resolve, reject) => {
     setTimeout(() => {
       ctx.sampler.markStart();
+      const before = readRuntime(target.servers);
       const started = Promise.all(profiled.map((s) => s.request('profile:start', 'bench profile started')));
       setTimeout(() => {
         ctx.sampler.markEnd();
-        started
-          .then(() =>
-            Promise.all(
-              profiled.map(async (s) => {
-                const file = `${ctx.outBase}.${label}.${s.name}.cpuprofile`;
-                await s.request(`profile:stop ${file}`, 'bench profile written');
-                return summarizeProfile(file);
-              }),
-            ),
-          )
+        const during = readRuntime(target.servers);
+        const profiles = started.then(() =>
+          Promise.all(
+            profiled.map(async (s) => {
+              const file = `${ctx.outBase}.${label}.${s.name}.cpuprofile`;
+              await s.request(`profile:stop ${file}`, 'bench profile written');
+              return summarizeProfile(file);
+            }),
+          ),
+        );
+        Promise.all([profiles, before, during])
+          .then(([p, b, d]) => {
+            const runtime: Record<string, ProcessRuntime> = {};
+            for (const name of new Set([...Object.keys(b), ...Object.keys(d)]))
+              runtime[name] = { beforeWindow: b[name], window: d[name] };
+            return { profiles: p, runtime };
+          })
           .then(resolve, reject);
       }, o.durationS * 1000);
     }, o.warmupS * 1000);
@@ -208,7 +233,7 @@ function summarizeLoad(
   label: string,
   conn: { workers: number; connections: number; connectMs: number; disconnects: number },
   results: LoadResult[],
-  profiles: ProfileSummary[],
+  figures: WindowFigures,
   extras: LoadExtras,
 ): LoadSummary {
   const o = ctx.opts;
@@ -274,7 +299,22 @@ function summarizeLoad(
       sendToLastRecipient: hist('lastRecipient'),
       readToAck: hist('read'),
     },
-    processes: ctx.sampler.stats(),
-    profiles,
+    serverCpuUsPerDelivered: cpuPerDelivered(
+      ctx.sampler
+        .stats()
+        .filter((p) => p.kind === 'server')
+        .reduce((a, p) => a + p.cpuSecondsMeasured, 0),
+      sum('deliveriesInWindow'),
+    ),
+    processes: ctx.sampler.stats().map((p) =>
+      p.kind === 'server'
+        ? {
+            ...p,
+            cpuUsPerDelivered: cpuPerDelivered(p.cpuSecondsMeasured, sum('deliveriesInWindow')),
+            runtime: figures.runtime[p.name],
+          }
+        : p,
+    ),
+    profiles: figures.profiles,
   };
 }

@@ -1,5 +1,7 @@
 import type { BenchContext } from '../bench-context';
 import type { LoadSummary } from '../run-load';
+import { worstRuntime } from '../runtime-stats';
+import { readRuntime } from '../server-runtime';
 import { BenchTarget, startTarget } from '../target';
 
 /** `loss` covers lost, duplicate and misdelivered messages (exit 1); `errors` failed sends or connections (exit 2). */
@@ -16,6 +18,8 @@ export interface Table {
 export interface ScenarioOutcome {
   results: Record<string, unknown>;
   table: Table;
+  /** Further tables printed after the main one (e.g. each server process's loop delay and GC). */
+  tables?: { title: string; table: Table }[];
   failures: Failure[];
 }
 
@@ -27,6 +31,8 @@ export async function withTarget<T>(
 ): Promise<T> {
   const target = await startTarget(ctx.opts, relay);
   for (const p of target.pids) ctx.sampler.track(p.name, p.pid, 'server');
+  // The servers' loop delay and GC count from here: start-up is not the run's.
+  await readRuntime(target.servers);
   try {
     return await fn(target);
   } finally {
@@ -136,7 +142,20 @@ function receiptRows(): [string, (s: LoadSummary) => number | string][] {
 
 function serverRows(): [string, (s: LoadSummary) => number | string][] {
   const kinds = (s: LoadSummary, kind: 'server' | 'generator') => s.processes.filter((p) => p.kind === kind);
+  const worst = (s: LoadSummary) => worstRuntime(kinds(s, 'server').map((p) => p.runtime?.window));
+  const rt =
+    (f: (w: NonNullable<ReturnType<typeof worstRuntime>>) => number) =>
+    (s: LoadSummary): number | string => {
+      const w = worst(s);
+      return w ? f(w) : 'n/a';
+    };
   return [
+    ['loop delay p99 ms (worst process)', rt((w) => w.loopP99Ms)],
+    ['loop delay max ms (worst process)', rt((w) => w.loopMaxMs)],
+    ['gc pauses (all servers)', rt((w) => w.gcCount)],
+    ['gc pause total ms (all servers)', rt((w) => w.gcTotalMs)],
+    ['gc pause max ms', rt((w) => w.gcMaxMs)],
+    ['server cpu us per delivered msg', (s) => s.serverCpuUsPerDelivered ?? 'n/a'],
     [
       'server cpu s (measured)',
       (s) => round2(kinds(s, 'server').reduce((a, p) => a + p.cpuSecondsMeasured, 0)),
@@ -162,3 +181,48 @@ function serverRows(): [string, (s: LoadSummary) => number | string][] {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * One row per server process and run: CPU, CPU per delivered message, event-loop delay, GC pauses and loop
+ * utilisation over the measured window, and the worst delay and GC time before it (set-up and warm-up).
+ * "n/a" where the bench's agent does not run (a --url target).
+ */
+export function processTable(runs: LoadSummary[]): Table {
+  const rows: (string | number)[][] = [];
+  for (const r of runs) {
+    for (const p of r.processes.filter((x) => x.kind === 'server')) {
+      const w = p.runtime?.window;
+      const b = p.runtime?.beforeWindow;
+      const na = (v: number | undefined) => (v === undefined ? 'n/a' : fmt(v));
+      rows.push([
+        `${r.label} ${p.name}`,
+        fmt(p.cpuPercentMeasured),
+        p.cpuUsPerDelivered ?? 'n/a',
+        na(w?.loopDelay.p50Ms),
+        na(w?.loopDelay.p99Ms),
+        na(w?.loopDelay.maxMs),
+        w ? `${w.gc.count} / ${fmt(w.gc.totalMs)} / ${fmt(w.gc.maxMs)}` : 'n/a',
+        na(w?.eventLoopUtilization),
+        p.mainThreadMeasured
+          ? `${fmt(p.mainThreadMeasured.cpuSeconds)} / ${fmt(p.mainThreadMeasured.runQueueSeconds)}`
+          : 'n/a',
+        b ? `${fmt(b.loopDelay.maxMs)} / ${fmt(b.gc.totalMs)} in ${fmt(b.seconds)} s` : 'n/a',
+      ]);
+    }
+  }
+  return {
+    columns: [
+      'run process',
+      'cpu %',
+      'cpu us/deliv',
+      'loop p50 ms',
+      'loop p99 ms',
+      'loop max ms',
+      'gc n / total / max ms',
+      'loop util',
+      'main thread cpu / waited for a core s',
+      'before window: loop max / gc ms',
+    ],
+    rows,
+  };
+}

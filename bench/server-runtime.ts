@@ -1,0 +1,27 @@
+import type { ChildServer } from './child-server';
+import type { RuntimeStats } from './runtime-stats';
+
+/**
+ * Asks each server the bench started for its runtime figures since the last ask (see server-agent.ts), by
+ * process name. A server that does not answer in time is left out (its figures read "n/a"), so a stalled or
+ * dead process never hangs the report.
+ */
+export async function readRuntime(
+  servers: readonly ChildServer[],
+  timeoutMs = 15_000,
+): Promise<Record<string, RuntimeStats>> {
+  const answers = await Promise.all(
+    servers.map(async (s) => {
+      try {
+        const line = await s.request('runtime', 'bench runtime', timeoutMs);
+        const { msg: _msg, ...stats } = JSON.parse(line.slice(line.indexOf('{'))) as RuntimeStats & {
+          msg: string;
+        };
+        return [s.name, stats] as const;
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  return Object.fromEntries(answers.filter((a) => a !== undefined));
+}
