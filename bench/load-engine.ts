@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AckResult, ChatMessage, ChatSocket } from '@chat-server/client';
 import { BenchContent, messageKey, nowMs, senderOfKey } from './bench-content';
 import { encodeHistogram, newHistogram } from './histograms';
-import type { LoadPlan, LoadResult, Progress } from './protocol';
+import type { LoadPlan, LoadResult, Progress, SecondOfDeliveries } from './protocol';
 
 /** A send's ack, or the driver's own verdict when none came in time. */
 type SendOutcome =
@@ -41,6 +41,7 @@ export class LoadEngine {
     read: newHistogram(),
   };
   private readonly errors: Record<string, number> = {};
+  private readonly perSecond: SecondOfDeliveries[] = [];
   private readonly reads = {
     sent: 0,
     acked: 0,
@@ -130,11 +131,22 @@ export class LoadEngine {
     p.remaining--;
     this.deliveries++;
     if (t >= this.measureFrom && t <= this.stopAt) this.deliveriesInWindow++;
-    if (p.measured) this.hist.deliver.recordValue(toMicros(t - parsed.sentAt));
+    if (p.measured) this.recordDelivery(parsed.sentAt, t - parsed.sentAt);
     if (this.plan.receipts) void this.readOne(index, message, p.measured);
     if (p.remaining > 0) return;
     if (p.measured) this.hist.lastRecipient.recordValue(toMicros(t - p.sentAt));
     if (p.acked) this.complete(parsed.key);
+  }
+
+  private recordDelivery(sentAt: number, ms: number): void {
+    this.hist.deliver.recordValue(toMicros(ms));
+    const i = Math.max(0, Math.floor((sentAt - this.measureFrom) / 1000));
+    for (let k = this.perSecond.length; k <= i; k++)
+      this.perSecond.push({ deliveries: 0, maxMs: 0, over50Ms: 0 });
+    const s = this.perSecond[i];
+    s.deliveries++;
+    s.maxMs = Math.max(s.maxMs, Math.round(ms * 10) / 10);
+    if (ms > 50) s.over50Ms++;
   }
 
   /** Called for every `read` event (a receipt, or the user's own read) on any socket. */
@@ -343,6 +355,7 @@ export class LoadEngine {
         lastRecipient: encodeHistogram(this.hist.lastRecipient),
         read: encodeHistogram(this.hist.read),
       },
+      perSecond: this.perSecond,
     };
   }
 }

@@ -3,7 +3,7 @@ import type { BenchContext } from './bench-context';
 import { LatencySummary, mergeEncoded, summarize } from './histograms';
 import type { ProcessStats } from './proc-stats';
 import { ProfileSummary, summarizeProfile } from './profile-summary';
-import type { LoadPlan, LoadResult, SenderSpec, SocketSpec } from './protocol';
+import { LoadPlan, LoadResult, mergeSeconds, SecondOfDeliveries, SenderSpec, SocketSpec } from './protocol';
 import { cpuPerDelivered, ProcessRuntime } from './runtime-stats';
 import { readRuntime } from './server-runtime';
 import type { BenchTarget } from './target';
@@ -39,6 +39,7 @@ export interface LoadSummary {
     | 'receiptsReceived'
     | 'receiptsReceivedInWindow'
     | 'typing'
+    | 'perSecond'
   > & {
     errors: Record<string, number>;
     disconnects: number;
@@ -60,6 +61,8 @@ export interface LoadSummary {
     /** A recipient's `read` to its ack (receipts only). */
     readToAck: LatencySummary;
   };
+  /** Send→deliver by the second of the window the message was sent in: is the tail at the start? */
+  perSecond: SecondOfDeliveries[];
   /** Server CPU (every server process, all threads) per message delivered in the measured window. */
   serverCpuUsPerDelivered: number | null;
   /** Each process's figures; a server's `runtime` (loop delay, GC) only where the bench's agent runs in it. */
@@ -237,7 +240,10 @@ function summarizeLoad(
   extras: LoadExtras,
 ): LoadSummary {
   const o = ctx.opts;
-  type Counted = Exclude<keyof LoadResult, 'histograms' | 'errors' | 'lostSamples' | 'reads' | 'typing'>;
+  type Counted = Exclude<
+    keyof LoadResult,
+    'histograms' | 'errors' | 'lostSamples' | 'reads' | 'typing' | 'perSecond'
+  >;
   const sum = (k: Counted) => results.reduce((a, r) => a + r[k], 0);
   const errors: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
@@ -299,6 +305,7 @@ function summarizeLoad(
       sendToLastRecipient: hist('lastRecipient'),
       readToAck: hist('read'),
     },
+    perSecond: mergeSeconds(results.map((r) => r.perSecond)),
     serverCpuUsPerDelivered: cpuPerDelivered(
       ctx.sampler
         .stats()

@@ -1,5 +1,6 @@
 import { friendPair, dueCount } from './churn';
 import { parseSchedstat } from './proc-stats';
+import { mergeSeconds } from './protocol';
 import { cpuPerDelivered, GcTally, loopDelayOf, worstRuntime, RuntimeStats } from './runtime-stats';
 
 const histogram = (valuesMs: number[]) => {
@@ -98,5 +99,23 @@ describe('mixed churn schedule', () => {
     }
     expect(n).toBe(k * 3);
     expect(seen.size).toBe(21); // 7 choose 2: every pair
+  });
+});
+
+describe('send->deliver by second', () => {
+  it("adds workers' seconds, keeping the slowest, and fills seconds a worker never reached", () => {
+    expect(
+      mergeSeconds([
+        [{ deliveries: 10, maxMs: 300, over50Ms: 4 }],
+        [
+          { deliveries: 5, maxMs: 12, over50Ms: 0 },
+          { deliveries: 7, maxMs: 60, over50Ms: 1 },
+        ],
+        [],
+      ]),
+    ).toEqual([
+      { deliveries: 15, maxMs: 300, over50Ms: 4 },
+      { deliveries: 7, maxMs: 60, over50Ms: 1 },
+    ]);
   });
 });

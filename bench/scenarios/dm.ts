@@ -2,7 +2,15 @@ import { Account, makeAccounts } from '../accounts';
 import type { BenchContext } from '../bench-context';
 import { Conversation, LoadSummary, runLoad } from '../run-load';
 import type { BenchTarget } from '../target';
-import { Failure, loadFailures, loadTable, processTable, ScenarioOutcome, withTarget } from './outcome';
+import {
+  Failure,
+  loadFailures,
+  loadTable,
+  processTable,
+  ScenarioOutcome,
+  secondsTable,
+  withTarget,
+} from './outcome';
 
 /** P pairs; each side of a pair sends to the other, so every socket both sends and receives. */
 export async function pairs(
@@ -77,7 +85,10 @@ export async function dmScenario(ctx: BenchContext): Promise<ScenarioOutcome> {
   return {
     results,
     table: loadTable(runs),
-    tables: [{ title: 'server processes, measured window', table: processTable(runs) }],
+    tables: [
+      { title: 'server processes, measured window', table: processTable(runs) },
+      { title: 'send->deliver by second of the window', table: secondsTable(runs) },
+    ],
     failures,
   };
 }

@@ -4,7 +4,15 @@ import { CHURN_OPS, ChurnDriver, ChurnSummary } from '../churn';
 import { LoadSummary, runLoad } from '../run-load';
 import { UsageError } from '../options';
 import { befriendAll, pairs } from './dm';
-import { loadFailures, loadTable, processTable, ScenarioOutcome, Table, withTarget } from './outcome';
+import {
+  loadFailures,
+  loadTable,
+  processTable,
+  ScenarioOutcome,
+  secondsTable,
+  Table,
+  withTarget,
+} from './outcome';
 
 /**
  * `mixed`: the dm load at --rate while, from its first message, users log in and refresh their tokens, sockets
@@ -52,6 +60,7 @@ export async function mixedScenario(ctx: BenchContext): Promise<ScenarioOutcome>
     tables: [
       { title: 'beside the load (operations started in the measured window)', table: churnTable(churn) },
       { title: 'server processes, measured window', table: processTable([run]) },
+      { title: 'send->deliver by second of the window', table: secondsTable([run]) },
     ],
     failures,
   };

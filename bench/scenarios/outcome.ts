@@ -226,3 +226,31 @@ export function processTable(runs: LoadSummary[]): Table {
     rows,
   };
 }
+
+/**
+ * Each second of the measured window: deliveries of the messages sent in it, the slowest, how many took over
+ * 50 ms, and the worst event-loop delay and the GC time of the server processes in that second (from their
+ * agents' timelines, which tick on their own clocks: aligned to within a second). Shows whether the tail
+ * sits at the start of the window (set-up, cold code) or all through it.
+ */
+export function secondsTable(runs: LoadSummary[]): Table {
+  const rows: (string | number)[][] = [];
+  for (const r of runs) {
+    const timelines = r.processes.flatMap((p) => (p.runtime?.window ? [p.runtime.window.timeline] : []));
+    r.perSecond.forEach((s, i) => {
+      const ticks = timelines.flatMap((t) => t.filter((x) => x.t > i && x.t <= i + 1));
+      rows.push([
+        `${r.label} ${i}-${i + 1} s`,
+        s.deliveries,
+        fmt(s.maxMs),
+        s.over50Ms,
+        ticks.length ? fmt(Math.max(...ticks.map((x) => x.loopMaxMs))) : 'n/a',
+        ticks.length ? fmt(ticks.reduce((a, x) => a + x.gcMs, 0)) : 'n/a',
+      ]);
+    });
+  }
+  return {
+    columns: ['second sent', 'delivered', 'max ms', 'over 50 ms', 'server loop max ms', 'server gc ms'],
+    rows,
+  };
+}
