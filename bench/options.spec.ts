@@ -71,4 +71,15 @@ describe('bench options', () => {
     expect(() => parseOptions(['mixed', '--churn', '-1'])).toThrow(/--churn/);
     expect(() => parseOptions(['mixed', '--churn-users', '1'])).toThrow(/--churn-users/);
   });
+
+  it('takes several rates for one run per rate, the first as the rate', () => {
+    const o = parseOptions(['dm', '--fresh', '--rate', '1000,3000,6000,10000']);
+    expect(o !== 'help' && [o.rate, o.rates]).toEqual([1000, [1000, 3000, 6000, 10000]]);
+    const d = parseOptions(['dm']);
+    expect(d !== 'help' && [d.rate, d.rates]).toEqual([1000, [1000]]);
+    const g = parseOptions(['group', '--rate', 'max,5']);
+    expect(g !== 'help' && g.rates).toEqual(['max', 5]);
+    expect(() => parseOptions(['dm', '--rate', '1000,,3000'])).toThrow(/--rate/);
+    expect(() => parseOptions(['sync', '--rate', '1,2'])).toThrow(/several --rate values/);
+  });
 });

@@ -26,6 +26,8 @@ export interface BenchOptions {
   workers: number;
   pairs: number;
   rate: number | 'max';
+  /** `--rate 1000,3000,...`: the scenario once per rate, each on a fresh server, then a table of the rates. */
+  rates: (number | 'max')[];
   window: number;
   durationS: number;
   warmupS: number;
@@ -98,7 +100,9 @@ Target (default: the bench starts the embedded server, ROLES=all, in a temp DATA
 Load
   --workers N          load-generator processes (default 2)
   --pairs P            dm/baseline pairs (default 50)
-  --rate R|max         total messages/s (dm default 1000, group 10); max = closed loop, --window per sender
+  --rate R|max         total messages/s (dm default 1000, group 10); max = closed loop, --window per sender;
+                       several (--rate 1000,3000,6000,10000): one run per rate, each on a fresh server,
+                       then one table of the rates
   --window W           messages in flight per sender with --rate max; reads: reads in flight per user
                        (default 8)
   --duration T         measured seconds (default 10; idle 30)
@@ -251,9 +255,12 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   }
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   const light = scenario === 'idle' || scenario === 'sync' || scenario === 'conversations';
-  const rawRate = s.rate;
-  const rate =
-    rawRate === 'max' ? 'max' : num('rate', rawRate, scenario === 'group' ? 10 : 1000, 0.1, 10_000_000);
+  const rates = (s.rate === undefined ? [undefined] : s.rate.split(',')).map((raw) =>
+    raw === 'max' ? ('max' as const) : num('rate', raw, scenario === 'group' ? 10 : 1000, 0.1, 10_000_000),
+  );
+  const rate = rates[0];
+  if (rates.length > 1 && scenario !== 'dm' && scenario !== 'mixed' && scenario !== 'group')
+    throw new UsageError('several --rate values are for dm, mixed and group');
   const url = s.url?.replace(/\/+$/, '');
   if (url !== undefined && !/^https?:\/\//.test(url))
     throw new UsageError('--url must start with http:// or https://');
@@ -280,6 +287,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     workers: int('workers', s.workers, 2, 1, 64),
     pairs: int('pairs', s.pairs, 50, 1, 100_000),
     rate,
+    rates,
     window: int('window', s.window, 8, 1, 1000),
     durationS: num('duration', s.duration, scenario === 'idle' ? 30 : 10, 0.1, 3600),
     warmupS: num('warmup', s.warmup, light || f.fresh ? 0 : 1, 0, 3600),

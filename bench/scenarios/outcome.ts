@@ -254,3 +254,56 @@ export function secondsTable(runs: LoadSummary[]): Table {
     rows,
   };
 }
+
+/**
+ * One row per rate of a `--rate a,b,c` command (each rate on its own fresh server): the issue's table, with the
+ * machine's load average when each rate started, the servers' worst loop delay, GC, CPU per delivered message
+ * (and the relay's with --compare-baseline), and how long the servers' main threads waited for a core.
+ */
+export function ratesTable(
+  perRate: { rate: number | 'max'; loadAverage: number[]; results: Record<string, unknown> }[],
+): Table {
+  const rows = perRate.map(({ rate, loadAverage, results }) => {
+    const runs = (results.runs ?? []) as LoadSummary[];
+    const run = runs[runs.length - 1];
+    const base = runs.length === 2 ? runs[0] : undefined;
+    if (!run) return [String(rate), fmt(loadAverage[0])];
+    const servers = run.processes.filter((p) => p.kind === 'server');
+    const w = worstRuntime(servers.map((p) => p.runtime?.window));
+    const l = run.latencyMs.sendToDeliver;
+    const waited = servers.every((p) => p.mainThreadMeasured)
+      ? fmt(servers.reduce((a, p) => a + p.mainThreadMeasured!.runQueueSeconds, 0))
+      : 'n/a';
+    const cpu = run.serverCpuUsPerDelivered;
+    const relayCpu = base?.serverCpuUsPerDelivered;
+    return [
+      String(rate),
+      fmt(loadAverage[0]),
+      fmt(run.deliveredPerSec),
+      `${fmt(l.p50Ms)} / ${fmt(l.p90Ms)} / ${fmt(l.p99Ms)} / ${fmt(l.maxMs)}`,
+      run.counts.lost,
+      Object.values(run.counts.errors).reduce((a, b) => a + b, 0),
+      w ? `${fmt(w.loopP99Ms)} / ${fmt(w.loopMaxMs)}` : 'n/a',
+      w ? `${w.gcCount} / ${fmt(w.gcTotalMs)} / ${fmt(w.gcMaxMs)}` : 'n/a',
+      cpu ?? 'n/a',
+      base ? `${relayCpu ?? 'n/a'}${cpu && relayCpu ? ` (x${(cpu / relayCpu).toFixed(2)})` : ''}` : '-',
+      waited,
+    ];
+  });
+  return {
+    columns: [
+      'rate',
+      'load avg',
+      'delivered/s',
+      'send->deliver p50 / p90 / p99 / max ms',
+      'lost',
+      'errors',
+      'loop p99 / max ms',
+      'gc n / total / max ms',
+      'cpu us/deliv',
+      'relay cpu us/deliv',
+      'main thread waited s',
+    ],
+    rows,
+  };
+}
