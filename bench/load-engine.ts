@@ -39,6 +39,8 @@ export class LoadEngine {
     ack: newHistogram(),
     lastRecipient: newHistogram(),
     read: newHistogram(),
+    /** Open loop: how late the generator sent each message after its slot in the schedule. */
+    sendLag: newHistogram(),
   };
   private readonly errors: Record<string, number> = {};
   private readonly perSecond: SecondOfDeliveries[] = [];
@@ -221,6 +223,7 @@ export class LoadEngine {
             if (inWindow) this.skipped++;
             continue;
           }
+          if (inWindow) this.hist.sendLag.recordValue(toMicros(Math.max(0, t - slot)));
           void this.sendOne(next, inWindow);
           next = (next + 1) % senders;
         }
@@ -354,6 +357,7 @@ export class LoadEngine {
         ack: encodeHistogram(this.hist.ack),
         lastRecipient: encodeHistogram(this.hist.lastRecipient),
         read: encodeHistogram(this.hist.read),
+        sendLag: encodeHistogram(this.hist.sendLag),
       },
       perSecond: this.perSecond,
     };

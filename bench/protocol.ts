@@ -88,7 +88,7 @@ export interface LoadResult {
   receiptsReceived: number;
   receiptsReceivedInWindow: number;
   typing: { sent: number; acked: number; received: number; errors: number };
-  histograms: { deliver: string; ack: string; lastRecipient: string; read: string };
+  histograms: { deliver: string; ack: string; lastRecipient: string; read: string; sendLag: string };
   /** Send→deliver by the second of the measured window the message was sent in. */
   perSecond: SecondOfDeliveries[];
 }

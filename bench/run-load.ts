@@ -60,6 +60,12 @@ export interface LoadSummary {
     sendToLastRecipient: LatencySummary;
     /** A recipient's `read` to its ack (receipts only). */
     readToAck: LatencySummary;
+    /**
+     * Open loop: how late the generator sent a message after its slot in the schedule. Latencies count from
+     * the actual send, so a starved generator hides this much of the server's queueing (coordinated
+     * omission); large values mean the machine, not the server, set the pace.
+     */
+    generatorSendLag: LatencySummary;
   };
   /** Send→deliver by the second of the window the message was sent in: is the tail at the start? */
   perSecond: SecondOfDeliveries[];
@@ -304,6 +310,7 @@ function summarizeLoad(
       sendToAck: hist('ack'),
       sendToLastRecipient: hist('lastRecipient'),
       readToAck: hist('read'),
+      generatorSendLag: hist('sendLag'),
     },
     perSecond: mergeSeconds(results.map((r) => r.perSecond)),
     serverCpuUsPerDelivered: cpuPerDelivered(

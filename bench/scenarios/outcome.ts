@@ -95,6 +95,13 @@ export function loadTable(runs: LoadSummary[]): Table {
       ([p, f]) => [`send->ack ${p} ms`, f] as [string, (s: LoadSummary) => number],
     ),
     ['send->last recipient p99 ms', (s) => s.latencyMs.sendToLastRecipient.p99Ms],
+    [
+      'generator send lag p99 / max ms',
+      (s) =>
+        s.rate === 'max'
+          ? '-'
+          : `${fmt(s.latencyMs.generatorSendLag.p99Ms)} / ${fmt(s.latencyMs.generatorSendLag.maxMs)}`,
+    ],
     ['acked', (s) => s.counts.acked],
     ['lost', (s) => s.counts.lost],
     ['duplicates', (s) => s.counts.duplicates],
