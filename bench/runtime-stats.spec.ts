@@ -1,7 +1,14 @@
 import { friendPair, dueCount } from './churn';
 import { parseSchedstat } from './proc-stats';
 import { mergeSeconds } from './protocol';
-import { cpuPerDelivered, GcTally, loopDelayOf, worstRuntime, RuntimeStats } from './runtime-stats';
+import {
+  blockedSeconds,
+  cpuPerDelivered,
+  GcTally,
+  loopDelayOf,
+  worstRuntime,
+  RuntimeStats,
+} from './runtime-stats';
 
 const histogram = (valuesMs: number[]) => {
   const ns = [...valuesMs].sort((a, b) => a - b).map((v) => v * 1e6);
@@ -65,6 +72,13 @@ describe('runtime figures', () => {
     expect(cpuPerDelivered(0.2, 3)).toBe(66_666.7);
     expect(cpuPerDelivered(1, 0)).toBeNull();
     expect(cpuPerDelivered(0, 100)).toBeNull();
+  });
+
+  it('counts what a busy loop spent neither on a core nor waiting for one as blocked', () => {
+    // Busy 9.6 s of 10: 1.8 s running, 7.76 s waiting for a core, so ~0.04 s blocked.
+    expect(blockedSeconds(0.96, 10, { cpuSeconds: 1.8, runQueueSeconds: 7.76 })).toBe(0.04);
+    expect(blockedSeconds(1, 10, { cpuSeconds: 1.43, runQueueSeconds: 7.54 })).toBe(1.03);
+    expect(blockedSeconds(0.2, 10, { cpuSeconds: 1.5, runQueueSeconds: 1 })).toBe(0);
   });
 
   it("reads the main thread's time on a core and waiting for one from schedstat", () => {

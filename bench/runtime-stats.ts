@@ -138,6 +138,20 @@ export function worstRuntime(stats: (RuntimeStats | undefined)[]): {
   };
 }
 
+/**
+ * Of the time the event loop was busy (utilisation × the measured window), what its thread spent neither on a
+ * core nor waiting for one: a synchronous wait (a blocking call, a lock). A lower bound, and rough: a thread
+ * woken from epoll also waits for a core while the loop counts as idle, and the agent's window ends when its
+ * command gets through a stalled loop, later than the sampler's.
+ */
+export function blockedSeconds(
+  utilization: number,
+  seconds: number,
+  main: { cpuSeconds: number; runQueueSeconds: number },
+): number {
+  return round(Math.max(0, utilization * seconds - main.cpuSeconds - main.runQueueSeconds));
+}
+
 /** CPU µs per delivered message; null when nothing was delivered or no CPU was sampled. */
 export function cpuPerDelivered(cpuSeconds: number, delivered: number): number | null {
   return delivered > 0 && cpuSeconds > 0 ? Math.round((cpuSeconds * 1e6 * 10) / delivered) / 10 : null;

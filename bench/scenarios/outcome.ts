@@ -1,6 +1,6 @@
 import type { BenchContext } from '../bench-context';
 import type { LoadSummary } from '../run-load';
-import { worstRuntime } from '../runtime-stats';
+import { blockedSeconds, worstRuntime } from '../runtime-stats';
 import { readRuntime } from '../server-runtime';
 import { BenchTarget, startTarget } from '../target';
 
@@ -211,7 +211,8 @@ export function processTable(runs: LoadSummary[]): Table {
         w ? `${w.gc.count} / ${fmt(w.gc.totalMs)} / ${fmt(w.gc.maxMs)}` : 'n/a',
         na(w?.eventLoopUtilization),
         p.mainThreadMeasured
-          ? `${fmt(p.mainThreadMeasured.cpuSeconds)} / ${fmt(p.mainThreadMeasured.runQueueSeconds)}`
+          ? `${fmt(p.mainThreadMeasured.cpuSeconds)} / ${fmt(p.mainThreadMeasured.runQueueSeconds)}` +
+            (w ? ` / ${fmt(blockedSeconds(w.eventLoopUtilization, r.durationS, p.mainThreadMeasured))}` : '')
           : 'n/a',
         b ? `${fmt(b.loopDelay.maxMs)} / ${fmt(b.gc.totalMs)} in ${fmt(b.seconds)} s` : 'n/a',
       ]);
@@ -227,7 +228,7 @@ export function processTable(runs: LoadSummary[]): Table {
       'loop max ms',
       'gc n / total / max ms',
       'loop util',
-      'main thread cpu / waited for a core s',
+      'main thread cpu / waited for a core / blocked (>=) s',
       'before window: loop max / gc ms',
     ],
     rows,
