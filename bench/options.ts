@@ -114,8 +114,9 @@ Load
   --compare-baseline   dm: run baseline first in the same command and report ratios (incl. server CPU per
                        delivered message, the issue's bar: at most 2x the relay's)
   --fresh              dm/mixed: register the pairs' users and befriend each pair just before the measured
-                       window, and measure from the first message (warm-up 0 unless --warmup): the issue's
-                       table, e.g. npm run bench -- dm --fresh --rate 1000 --pairs 100 --duration 10
+                       window, and measure from the first message (warm-up 0 unless --warmup); mixed always
+                       befriends its pairs. The issue's table, a fresh server per rate: npm run bench -- dm
+                       --fresh --compare-baseline --rate 1000,3000,6000,10000 --pairs 100 --duration 10
   --logins N           mixed: logins per second, each followed by a token refresh (default 20)
   --churn N            mixed: socket connects per second, each disconnected after --churn-hold (default 50)
   --churn-hold S       mixed: seconds a churning socket stays connected (default 1)
