@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { bootstrap } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
 import { loadDotEnv } from './config/dot-env';
+import { wantsHumanLogs } from './common/logger.module';
 
 async function main(): Promise<void> {
   let config;
@@ -18,16 +19,18 @@ async function main(): Promise<void> {
   const app = await bootstrap(config);
   const url = await app.getUrl();
   const roles = [...config.roles];
-  if (process.stdout.isTTY && config.logFormat !== 'json') {
-    // A person at a terminal: where things are, in one line.
-    const base = url.replace(/\/\/(\[::1?\]|0\.0\.0\.0|127\.0\.0\.1)(?=:)/, '//localhost');
-    const docs = config.hasRole('api') ? `, web chat ${base}/, API docs ${base}/api/docs` : '';
-    console.log(
-      `chat server listening on ${base} (roles ${roles.join(',')}${docs}, metrics ${base}/metrics)`,
-    );
+  // Where things are: the web chat and the API docs are served by the api role, metrics by every role.
+  const base = url.replace(/\/\/(\[::1?\]|0\.0\.0\.0|127\.0\.0\.1)(?=:)/, '//localhost');
+  const links = {
+    ...(config.hasRole('api') ? { web: `${base}/`, docs: `${base}/api/docs` } : {}),
+    metrics: `${base}/metrics`,
+  };
+  if (wantsHumanLogs(config)) {
+    const where = Object.entries(links).map(([name, at]) => `${name === 'web' ? 'web chat' : name} ${at}`);
+    console.log(`chat server listening on ${base} (roles ${roles.join(',')}; ${where.join(', ')})`);
   } else {
     // The line scripts, tests and the bench wait for.
-    console.log(JSON.stringify({ msg: 'chat server listening', url, roles, pid: process.pid }));
+    console.log(JSON.stringify({ msg: 'chat server listening', url, roles, pid: process.pid, ...links }));
   }
 }
 

@@ -35,7 +35,7 @@ export class DashboardSessions {
     private readonly authenticator: AccessAuthenticator,
   ) {
     this.jwt = new JwtService({
-      secret: config.jwtSecret,
+      secret: config.jwtKey,
       signOptions: { algorithm: 'HS256', issuer: config.jwt.issuer, audience: 'chat-dashboards' },
       verifyOptions: { algorithms: ['HS256'], issuer: config.jwt.issuer, audience: 'chat-dashboards' },
     });

@@ -27,7 +27,7 @@ export class AuthModule {
         UsersModule,
         TypeOrmModule.forFeature([RefreshTokenEntity]),
         JwtModule.register({
-          secret: config.jwtSecret,
+          secret: config.jwtKey,
           signOptions: {
             algorithm: 'HS256',
             issuer: config.jwt.issuer,

@@ -14,7 +14,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwtSecret,
+      // passport-jwt hands it to jsonwebtoken, which takes a key object (its types say string | Buffer).
+      secretOrKey: config.jwtKey as unknown as Buffer,
       algorithms: ['HS256'],
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,

@@ -8,6 +8,11 @@ import { AppLogger } from './app-logger';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** Human lines: `LOG_FORMAT=pretty`, or `auto` (the default) with stdout a terminal. */
+export function wantsHumanLogs(config: Pick<AppConfig, 'logFormat'>): boolean {
+  return config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
+}
+
 /**
  * Logs with a request id; tokens, passwords and message text are never logged. JSON lines by default (what a
  * container's log collector wants); human lines on a terminal (`LOG_FORMAT=auto`, the default, picks pretty
@@ -17,8 +22,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export class AppLoggerModule {
   static forRoot(config: AppConfig): DynamicModule {
     const options = httpLogOptions(config);
-    const humanLines =
-      config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
+    const humanLines = wantsHumanLogs(config);
     return {
       module: AppLoggerModule,
       imports: [

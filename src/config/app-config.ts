@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { envSchema, Role } from './config.schema';
@@ -66,6 +67,8 @@ export class AppConfig {
   /** Origins besides this one that the web client may connect to (chat nodes on other hosts): CSP connect-src. */
   readonly cspConnectSrc!: readonly string[];
   readonly authRateLimitPerMinute!: number;
+  /** argon2 runs at once in this process; the others wait their turn (0 in the env: CPUs - 1, at least 1). */
+  readonly passwordHashConcurrency!: number;
   readonly sendRate!: { perSecond: number; burst: number };
   /** Open sockets of one user across every chat node. */
   readonly maxSocketsPerUser!: number;
@@ -89,15 +92,22 @@ export class AppConfig {
   readonly logFormat!: 'auto' | 'json' | 'pretty';
   readonly testHooks!: boolean;
   declare readonly jwtSecret: string;
+  /**
+   * The JWT secret as a key object, made once. Given a string, jsonwebtoken first tries to parse it as a PEM
+   * private key (and throws) on every sign and verify: milliseconds of the event loop per token in a profile.
+   */
+  declare readonly jwtKey: KeyObject;
   declare readonly consulToken: string | undefined;
   declare readonly vapidPrivateKey: string | undefined;
 
   constructor(
-    fields: Omit<AppConfig, 'hasRole' | 'jwtSecret' | 'consulToken' | 'vapidPrivateKey'>,
+    fields: Omit<AppConfig, 'hasRole' | 'jwtSecret' | 'jwtKey' | 'consulToken' | 'vapidPrivateKey'>,
     secrets: { jwtSecret: string; consulToken?: string; vapidPrivateKey?: string },
   ) {
     Object.assign(this, fields);
     Object.defineProperty(this, 'jwtSecret', { value: secrets.jwtSecret, enumerable: false });
+    const jwtKey = createSecretKey(Buffer.from(secrets.jwtSecret, 'utf8'));
+    Object.defineProperty(this, 'jwtKey', { value: jwtKey, enumerable: false });
     Object.defineProperty(this, 'consulToken', { value: secrets.consulToken, enumerable: false });
     Object.defineProperty(this, 'vapidPrivateKey', { value: secrets.vapidPrivateKey, enumerable: false });
   }
@@ -222,6 +232,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): AppConfi
       cspConnectSrc: e.CSP_CONNECT_SRC,
       dashboards: e.DASHBOARDS,
       authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+      passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY || Math.max(1, availableParallelism() - 1),
       sendRate: { perSecond: e.SEND_RATE_PER_SECOND, burst: e.SEND_BURST },
       maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
       loginThrottle: {

@@ -131,6 +131,7 @@ export const envSchema = z.object({
     ),
   ),
   AUTH_RATE_LIMIT_PER_MINUTE: int(30, 1, 1000000),
+  PASSWORD_HASH_CONCURRENCY: int(0, 0, 64),
   SEND_RATE_PER_SECOND: int(20, 1, 1000000),
   SEND_BURST: int(50, 1, 1000000),
   MAX_SOCKETS_PER_USER: int(20, 1, 100000),

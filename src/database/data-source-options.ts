@@ -46,11 +46,14 @@ export function dataSourceOptions(target: RelationalTarget): DataSourceOptions {
     entities: target.entities,
     synchronize: true,
     enableWAL: true,
-    // FULL: a commit is on disk before the call returns, so an ack after it survives even a power loss.
     // Before synchronize (TypeORM calls this on opening the file): the upgrades synchronize cannot make.
     prepareDatabase: (db: RawSqlite & { pragma(s: string): unknown }) => {
       upgradeEmbeddedFile(db);
-      db.pragma('synchronous = FULL');
+      // NORMAL: a commit does not fsync inside the synchronous call on the event loop. A committed write is
+      // answered only after WalSync's fdatasync of the WAL on the thread pool (EmbeddedDurability), so what
+      // is answered survives a power loss as with FULL. Checkpoints run on the writer thread, not here.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('wal_autocheckpoint = 0');
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
     },

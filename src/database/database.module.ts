@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { dataSourceOptions, RelationalTarget } from './data-source-options';
 import { runMigrationsLocked } from './run-migrations';
 import { SqliteWriter } from './sqlite-writer';
+import { EmbeddedDurability } from './wal-sync';
 
 /**
  * A new pool connection means Postgres answers again: the pool reconnects by itself on the next query after
@@ -27,13 +28,14 @@ export class DatabaseModule {
       migrateOnStart: false,
       entities,
     });
-    // The embedded file's one writer thread, shared by every adapter that writes it (two would fight for its lock).
-    const writer = options.type === 'better-sqlite3' ? [SqliteWriter] : [];
+    // The embedded file's one writer thread, shared by every adapter that writes it (two would fight for its lock),
+    // and the durability of the main connection's own commits (wal-sync.ts).
+    const embedded = options.type === 'better-sqlite3';
     return {
       module: DatabaseModule,
       global: true,
-      providers: writer,
-      exports: writer,
+      providers: embedded ? [SqliteWriter, EmbeddedDurability] : [],
+      exports: embedded ? [SqliteWriter] : [],
       imports: [
         TypeOrmModule.forRootAsync({
           // A store that is down at start-up fails the start quickly and visibly instead of retrying for minutes.

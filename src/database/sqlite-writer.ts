@@ -39,7 +39,7 @@ interface Pending extends Waiter<unknown> {
 /**
  * Group commit for the embedded SQLite store, off the event loop. The writes of one event-loop turn go to the
  * writer thread together; the thread commits whatever has arrived each time it is free (sqlite-writer.worker.ts),
- * so one fsync (`synchronous=FULL`) covers every send that came in meanwhile. A caller's promise resolves
+ * so one fsync (of the WAL, after the commit) covers every send that came in meanwhile. A caller's promise resolves
  * only after its commit is on disk, so an ack still means "durably stored". Reads use the main connection
  * (WAL lets them run beside the writer).
  */

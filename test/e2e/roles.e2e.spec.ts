@@ -119,10 +119,15 @@ describe('request logs', () => {
 });
 
 describe('logs for a person', () => {
-  it('are human lines with LOG_FORMAT=pretty, and Nest start-up chatter stays out of info', async () => {
+  it('are human lines with LOG_FORMAT=pretty, say where the web chat and docs are, and keep Nest start-up chatter out of info', async () => {
     const node = await spawnServer({ DATA_DIR: tempDataDir(), LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' });
     try {
       await fetch(`${node.url}/api/discovery/chat-node`, { headers: { 'x-request-id': 'pretty-1' } });
+      const port = new URL(node.url).port;
+      expect(node.output()).toContain(
+        `chat server listening on http://localhost:${port} (roles api,chat,presence,worker; ` +
+          `web chat http://localhost:${port}/, docs http://localhost:${port}/api/docs, metrics http://localhost:${port}/metrics)`,
+      );
       const line = await node.waitForLine('/api/discovery/chat-node');
       expect(line.startsWith('{')).toBe(false);
       expect(line).toMatch(/WARN: request completed GET \/api\/discovery\/chat-node 401 \d+ ms/);
@@ -130,6 +135,28 @@ describe('logs for a person', () => {
       expect(topology).toContain('relational=sqlite');
       expect(node.output()).not.toContain('Mapped {');
       expect(node.output()).not.toContain('dependencies initialized');
+    } finally {
+      await node.kill('SIGTERM');
+    }
+  });
+});
+
+describe('the start line for log collectors', () => {
+  it('is one JSON line that names the server, the web chat, the API docs and metrics', async () => {
+    const node = await spawnServer({ DATA_DIR: tempDataDir() });
+    try {
+      const line = node
+        .output()
+        .split('\n')
+        .find((l) => l.includes('"chat server listening"'))!;
+      const port = new URL(node.url).port;
+      expect(JSON.parse(line)).toMatchObject({
+        url: `http://127.0.0.1:${port}`,
+        roles: ['api', 'chat', 'presence', 'worker'],
+        web: `http://localhost:${port}/`,
+        docs: `http://localhost:${port}/api/docs`,
+        metrics: `http://localhost:${port}/metrics`,
+      });
     } finally {
       await node.kill('SIGTERM');
     }

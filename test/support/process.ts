@@ -73,9 +73,13 @@ export function spawnServer(
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       output += line + '\n';
       onLine(line);
-      if (!line.includes('"chat server listening"')) return;
+      // The JSON line, or with LOG_FORMAT=pretty the human one ("chat server listening on http://localhost:N (…").
+      const human = /^chat server listening on (\S+) /.exec(line);
+      if (!line.includes('"chat server listening"') && !human) return;
       clearTimeout(timer);
-      const url = (JSON.parse(line) as { url: string }).url.replace('[::1]', '127.0.0.1');
+      const url = (human ? human[1] : (JSON.parse(line) as { url: string }).url)
+        .replace('[::1]', '127.0.0.1')
+        .replace('//localhost:', '//127.0.0.1:');
       resolve({
         proc,
         url,
