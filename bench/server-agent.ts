@@ -9,7 +9,7 @@ import { isMainThread } from 'node:worker_threads';
  * - `memory`: a full GC first when the server runs with --expose-gc, then RSS and heap figures, so memory per
  *   connection is not at the mercy of when V8 last collected; and the open file descriptors, so the bench can
  *   see which process holds the sockets.
- * - `runtime`: the event loop's delay (perf_hooks.monitorEventLoopDelay, a 10 ms timer), GC pauses (a
+ * - `runtime <id>`: the event loop's delay (perf_hooks.monitorEventLoopDelay, a 10 ms timer), GC pauses (a
  *   PerformanceObserver on 'gc', main thread) and the loop's utilisation since the previous `runtime`, with a
  *   per-second timeline of the worst delay and the GC time; then starts counting afresh. The bench asks once
  *   when the server is up, once when the measured window starts and once when it ends.
@@ -138,7 +138,8 @@ async function onCommand(line: string): Promise<void> {
       fds,
     });
   } else if (command === 'runtime' && monitor) {
-    answer('bench runtime', monitor.take());
+    // The request's id comes back, so an answer delayed by a stalled loop is not taken for a later one's.
+    answer('bench runtime', { req: arg, ...monitor.take() });
   }
 }
 

@@ -210,6 +210,7 @@ export function processTable(runs: LoadSummary[]): Table {
         na(w?.loopDelay.maxMs),
         w ? `${w.gc.count} / ${fmt(w.gc.totalMs)} / ${fmt(w.gc.maxMs)}` : 'n/a',
         na(w?.eventLoopUtilization),
+        na(w?.seconds),
         p.mainThreadMeasured
           ? `${fmt(p.mainThreadMeasured.cpuSeconds)} / ${fmt(p.mainThreadMeasured.runQueueSeconds)}` +
             (w ? ` / ${fmt(blockedSeconds(w.eventLoopUtilization, r.durationS, p.mainThreadMeasured))}` : '')
@@ -228,6 +229,9 @@ export function processTable(runs: LoadSummary[]): Table {
       'loop max ms',
       'gc n / total / max ms',
       'loop util',
+      // The agent's window runs from when its loop took the bench's first ask to when it took the second:
+      // far from --duration means a stalled loop moved it.
+      'agent window s',
       'main thread cpu / waited for a core / blocked (>=) s',
       'before window: loop max / gc ms',
     ],
