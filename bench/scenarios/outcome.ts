@@ -1,6 +1,6 @@
 import type { BenchContext } from '../bench-context';
 import type { LoadSummary } from '../run-load';
-import { blockedSeconds, worstRuntime } from '../runtime-stats';
+import { blockedSeconds, RuntimeStats, worstRuntime } from '../runtime-stats';
 import { readRuntime } from '../server-runtime';
 import { BenchTarget, startTarget } from '../target';
 
@@ -147,9 +147,19 @@ function receiptRows(): [string, (s: LoadSummary) => number | string][] {
   ];
 }
 
+/**
+ * An agent's window that a stalled loop cut to under half the measured window (both asks taken late, one
+ * right after the other) says nothing about the window: the summary rows read n/a, the per-process table
+ * shows its length.
+ */
+function usableWindow(w: RuntimeStats | undefined, durationS: number): RuntimeStats | undefined {
+  return w && w.seconds >= durationS / 2 ? w : undefined;
+}
+
 function serverRows(): [string, (s: LoadSummary) => number | string][] {
   const kinds = (s: LoadSummary, kind: 'server' | 'generator') => s.processes.filter((p) => p.kind === kind);
-  const worst = (s: LoadSummary) => worstRuntime(kinds(s, 'server').map((p) => p.runtime?.window));
+  const worst = (s: LoadSummary) =>
+    worstRuntime(kinds(s, 'server').map((p) => usableWindow(p.runtime?.window, s.durationS)));
   const rt =
     (f: (w: NonNullable<ReturnType<typeof worstRuntime>>) => number) =>
     (s: LoadSummary): number | string => {
@@ -281,7 +291,7 @@ export function ratesTable(
     const base = runs.length === 2 ? runs[0] : undefined;
     if (!run) return [String(rate), fmt(loadAverage[0])];
     const servers = run.processes.filter((p) => p.kind === 'server');
-    const w = worstRuntime(servers.map((p) => p.runtime?.window));
+    const w = worstRuntime(servers.map((p) => usableWindow(p.runtime?.window, run.durationS)));
     const l = run.latencyMs.sendToDeliver;
     const waited = servers.every((p) => p.mainThreadMeasured)
       ? fmt(servers.reduce((a, p) => a + p.mainThreadMeasured!.runQueueSeconds, 0))
