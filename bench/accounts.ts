@@ -5,10 +5,13 @@ import type { BenchTarget } from './target';
 export interface Account {
   userId: string;
   token: string;
+  /** Registered users only (not the relay's). */
+  username?: string;
   http?: ChatHttpClient;
 }
 
-const PASSWORD = 'bench-password-1';
+/** Every bench user's password (mixed logs them in again). */
+export const PASSWORD = 'bench-password-1';
 
 /**
  * Registers `count` fresh users (argon2 makes this the slow part of setting up a big run) with bounded
@@ -34,8 +37,14 @@ export async function makeAccounts(
     const runner = async () => {
       while (next < count) {
         const i = next++;
-        const s = await base.register({ username: `b${run}_${i}`, password: PASSWORD });
-        accounts[i] = { userId: s.user.id, token: s.accessToken, http: base.withToken(s.accessToken) };
+        const username = `b${run}_${i}`;
+        const s = await base.register({ username, password: PASSWORD });
+        accounts[i] = {
+          userId: s.user.id,
+          token: s.accessToken,
+          username,
+          http: base.withToken(s.accessToken),
+        };
         done++;
       }
     };

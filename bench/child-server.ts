@@ -17,7 +17,7 @@ export interface ChildServer {
 const LISTENING = '"chat server listening"';
 const TAIL_LINES = 40;
 const ECHO_CHARS = 300;
-const QUIET = [LISTENING, 'bench profile', 'bench memory'];
+const QUIET = [LISTENING, 'bench profile', 'bench memory', 'bench runtime'];
 
 /**
  * Starts a Node script that prints `{"msg":"chat server listening","url":...}` on stdout once it listens

@@ -87,6 +87,12 @@ describe('LoadEngine', () => {
     expect([r.lost, r.duplicates, r.misdelivered]).toEqual([0, 0, 0]);
     expect(mergeEncoded([r.histograms.deliver]).totalCount).toBeGreaterThan(0);
     expect(mergeEncoded([r.histograms.ack]).totalCount).toBe(r.acked);
+    // Every message of the window is timed against its slot in the open-loop schedule too.
+    const lag = mergeEncoded([r.histograms.sendLag]);
+    expect(lag.totalCount).toBe(r.offered);
+    expect(r.perSecond.reduce((a, s) => a + s.deliveries, 0)).toBe(
+      mergeEncoded([r.histograms.deliver]).totalCount,
+    );
   });
 
   it('reports an acked message that never arrives as lost, with its key', async () => {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AckResult, ChatMessage, ChatSocket } from '@chat-server/client';
 import { BenchContent, messageKey, nowMs, senderOfKey } from './bench-content';
 import { encodeHistogram, newHistogram } from './histograms';
-import type { LoadPlan, LoadResult, Progress } from './protocol';
+import type { LoadPlan, LoadResult, Progress, SecondOfDeliveries } from './protocol';
 
 /** A send's ack, or the driver's own verdict when none came in time. */
 type SendOutcome =
@@ -39,8 +39,11 @@ export class LoadEngine {
     ack: newHistogram(),
     lastRecipient: newHistogram(),
     read: newHistogram(),
+    /** Open loop: how late the generator sent each message after its slot in the schedule. */
+    sendLag: newHistogram(),
   };
   private readonly errors: Record<string, number> = {};
+  private readonly perSecond: SecondOfDeliveries[] = [];
   private readonly reads = {
     sent: 0,
     acked: 0,
@@ -130,11 +133,22 @@ export class LoadEngine {
     p.remaining--;
     this.deliveries++;
     if (t >= this.measureFrom && t <= this.stopAt) this.deliveriesInWindow++;
-    if (p.measured) this.hist.deliver.recordValue(toMicros(t - parsed.sentAt));
+    if (p.measured) this.recordDelivery(parsed.sentAt, t - parsed.sentAt);
     if (this.plan.receipts) void this.readOne(index, message, p.measured);
     if (p.remaining > 0) return;
     if (p.measured) this.hist.lastRecipient.recordValue(toMicros(t - p.sentAt));
     if (p.acked) this.complete(parsed.key);
+  }
+
+  private recordDelivery(sentAt: number, ms: number): void {
+    this.hist.deliver.recordValue(toMicros(ms));
+    const i = Math.max(0, Math.floor((sentAt - this.measureFrom) / 1000));
+    for (let k = this.perSecond.length; k <= i; k++)
+      this.perSecond.push({ deliveries: 0, maxMs: 0, over50Ms: 0 });
+    const s = this.perSecond[i];
+    s.deliveries++;
+    s.maxMs = Math.max(s.maxMs, Math.round(ms * 10) / 10);
+    if (ms > 50) s.over50Ms++;
   }
 
   /** Called for every `read` event (a receipt, or the user's own read) on any socket. */
@@ -209,6 +223,7 @@ export class LoadEngine {
             if (inWindow) this.skipped++;
             continue;
           }
+          if (inWindow) this.hist.sendLag.recordValue(toMicros(Math.max(0, t - slot)));
           void this.sendOne(next, inWindow);
           next = (next + 1) % senders;
         }
@@ -342,7 +357,9 @@ export class LoadEngine {
         ack: encodeHistogram(this.hist.ack),
         lastRecipient: encodeHistogram(this.hist.lastRecipient),
         read: encodeHistogram(this.hist.read),
+        sendLag: encodeHistogram(this.hist.sendLag),
       },
+      perSecond: this.perSecond,
     };
   }
 }

@@ -13,7 +13,8 @@ import { conversationsScenario } from './scenarios/conversations';
 import { dmScenario } from './scenarios/dm';
 import { groupScenario } from './scenarios/group';
 import { idleScenario } from './scenarios/idle';
-import type { ScenarioOutcome } from './scenarios/outcome';
+import { mixedScenario } from './scenarios/mixed';
+import { ratesTable, ScenarioOutcome } from './scenarios/outcome';
 import { readsScenario } from './scenarios/reads';
 import { syncScenario } from './scenarios/sync';
 import { stopAllTargets } from './target';
@@ -22,6 +23,7 @@ import { REPO_ROOT } from './paths';
 const SCENARIO_RUNNERS: Record<Scenario, (ctx: BenchContext) => Promise<ScenarioOutcome>> = {
   dm: dmScenario,
   baseline: dmScenario,
+  mixed: mixedScenario,
   idle: idleScenario,
   sync: syncScenario,
   group: groupScenario,
@@ -47,7 +49,9 @@ function parse(argv: string[]): BenchOptions {
 }
 
 function profileText(results: Record<string, unknown>): string {
-  const runs = (results.runs ?? []) as { label: string; profiles?: ProfileSummary[] }[];
+  type Run = { label: string; profiles?: ProfileSummary[] };
+  const runs = (results.runs ??
+    ((results.rates ?? []) as { runs?: Run[] }[]).flatMap((r) => r.runs ?? [])) as Run[];
   const out: string[] = [];
   for (const run of runs) {
     for (const p of run.profiles ?? []) {
@@ -70,12 +74,39 @@ async function main(): Promise<number> {
   const outFile = opts.out ?? join(REPO_ROOT, 'bench-results', `${opts.scenario}-${stamp}.json`);
   // The server writes its profile next to the report, so the folder must exist before the run.
   mkdirSync(dirname(outFile), { recursive: true });
-  const ctx = new BenchContext(opts, outFile.replace(/\.json$/, ''));
   const machine = machineInfo();
-  ctx.log(`bench ${opts.scenario}: ${machine.cores} cores, load average ${machine.loadAverage.join(' ')}`);
+  process.stderr.write(
+    `bench ${opts.scenario}: ${machine.cores} cores, load average ${machine.loadAverage.join(' ')}\n`,
+  );
 
-  const outcome = await SCENARIO_RUNNERS[opts.scenario](ctx);
-  ctx.sampler.stop();
+  const perRate: { rate: number | 'max'; loadAverage: number[]; outcome: ScenarioOutcome }[] = [];
+  for (const rate of opts.rates) {
+    const base = outFile.replace(/\.json$/, '') + (opts.rates.length > 1 ? `.rate-${rate}` : '');
+    const ctx = new BenchContext({ ...opts, rate }, base);
+    const loadAverage = machineInfo().loadAverage;
+    if (opts.rates.length > 1) ctx.log(`--- rate ${rate}, load average ${loadAverage.join(' ')}`);
+    try {
+      perRate.push({ rate, loadAverage, outcome: await SCENARIO_RUNNERS[opts.scenario](ctx) });
+    } finally {
+      ctx.sampler.stop();
+    }
+  }
+  const outcome: ScenarioOutcome =
+    perRate.length === 1
+      ? perRate[0].outcome
+      : {
+          results: {
+            rates: perRate.map((r) => ({ rate: r.rate, loadAverage: r.loadAverage, ...r.outcome.results })),
+          },
+          table: ratesTable(perRate.map((r) => ({ rate: r.rate, loadAverage: r.loadAverage, ...r.outcome }))),
+          tables: perRate.flatMap((r) => [
+            { title: `--- rate ${r.rate}`, table: r.outcome.table },
+            ...(r.outcome.tables ?? []).map((t) => ({ ...t, title: `rate ${r.rate}: ${t.title}` })),
+          ]),
+          failures: perRate.flatMap((r) =>
+            r.outcome.failures.map((f) => ({ ...f, message: `rate ${r.rate}: ${f.message}` })),
+          ),
+        };
 
   const loss = outcome.failures.some((f) => f.kind === 'loss');
   const errors = outcome.failures.some((f) => f.kind === 'errors');
@@ -91,7 +122,10 @@ async function main(): Promise<number> {
     failures: outcome.failures,
     exitCode: code,
   });
-  process.stdout.write(`\n${renderTable(outcome.table)}\n`);
+  // Several rates: each rate's tables first, the table of the rates last, where it is read.
+  const tables = [{ title: '', table: outcome.table }, ...(outcome.tables ?? [])];
+  if (perRate.length > 1) tables.push(tables.shift()!);
+  for (const t of tables) process.stdout.write(`\n${t.title ? `${t.title}\n` : ''}${renderTable(t.table)}\n`);
   const profiles = profileText(outcome.results);
   if (profiles) process.stdout.write(`${profiles}\n`);
   if (outcome.failures.length) process.stdout.write(`\n${renderFailures(outcome.failures)}\n`);

@@ -37,4 +37,49 @@ describe('bench options', () => {
     );
     expect(() => parseOptions(['conversations', '--samples', '0'])).toThrow(/--samples/);
   });
+
+  it('runs the fresh-users table with no warm-up unless one is asked for', () => {
+    const o = parseOptions(['dm', '--fresh', '--rate', '1000', '--pairs', '100', '--duration', '10']);
+    expect(o !== 'help' && [o.fresh, o.warmupS, o.rate, o.pairs, o.durationS]).toEqual([
+      true,
+      0,
+      1000,
+      100,
+      10,
+    ]);
+    const w = parseOptions(['dm', '--fresh', '--warmup', '10']);
+    expect(w !== 'help' && w.warmupS).toBe(10);
+    const d = parseOptions(['dm']);
+    expect(d !== 'help' && [d.fresh, d.warmupS]).toEqual([false, 1]);
+    expect(() => parseOptions(['group', '--fresh'])).toThrow(/--fresh is a dm and mixed option/);
+  });
+
+  it('gives mixed its churn defaults and keeps the churn options to it', () => {
+    const m = parseOptions(['mixed']);
+    expect(
+      m !== 'help' && [m.rate, m.logins, m.churn, m.churnHoldS, m.friendships, m.churnUsers, m.warmupS],
+    ).toEqual([1000, 20, 50, 1, 5, 100, 1]);
+    const c = parseOptions(['mixed', '--logins', '0', '--churn', '100', '--churn-hold', '0.5', '--fresh']);
+    expect(c !== 'help' && [c.logins, c.churn, c.churnHoldS, c.fresh, c.warmupS]).toEqual([
+      0,
+      100,
+      0.5,
+      true,
+      0,
+    ]);
+    expect(() => parseOptions(['dm', '--logins', '5'])).toThrow(/--logins is a mixed option/);
+    expect(() => parseOptions(['mixed', '--churn', '-1'])).toThrow(/--churn/);
+    expect(() => parseOptions(['mixed', '--churn-users', '1'])).toThrow(/--churn-users/);
+  });
+
+  it('takes several rates for one run per rate, the first as the rate', () => {
+    const o = parseOptions(['dm', '--fresh', '--rate', '1000,3000,6000,10000']);
+    expect(o !== 'help' && [o.rate, o.rates]).toEqual([1000, [1000, 3000, 6000, 10000]]);
+    const d = parseOptions(['dm']);
+    expect(d !== 'help' && [d.rate, d.rates]).toEqual([1000, [1000]]);
+    const g = parseOptions(['group', '--rate', 'max,5']);
+    expect(g !== 'help' && g.rates).toEqual(['max', 5]);
+    expect(() => parseOptions(['dm', '--rate', '1000,,3000'])).toThrow(/--rate/);
+    expect(() => parseOptions(['sync', '--rate', '1,2'])).toThrow(/several --rate values/);
+  });
 });

@@ -1,6 +1,15 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['dm', 'baseline', 'idle', 'sync', 'group', 'conversations', 'reads'] as const;
+export const SCENARIOS = [
+  'dm',
+  'baseline',
+  'mixed',
+  'idle',
+  'sync',
+  'group',
+  'conversations',
+  'reads',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -17,6 +26,8 @@ export interface BenchOptions {
   workers: number;
   pairs: number;
   rate: number | 'max';
+  /** `--rate 1000,3000,...`: the scenario once per rate, each on a fresh server, then a table of the rates. */
+  rates: (number | 'max')[];
   window: number;
   durationS: number;
   warmupS: number;
@@ -42,6 +53,17 @@ export interface BenchOptions {
   dmPeers: number;
   unread: number;
   samples: number;
+  /** dm/mixed: register and befriend the pairs just before the measured window, no warm-up by default. */
+  fresh: boolean;
+  /** mixed: logins per second (each followed by a token refresh). */
+  logins: number;
+  /** mixed: socket connects per second (each disconnected again after `churnHoldS`). */
+  churn: number;
+  churnHoldS: number;
+  /** mixed: friendships made per second (a request and its accept). */
+  friendships: number;
+  /** mixed: users that log in, connect, disconnect and befriend (registered in the set-up). */
+  churnUsers: number;
   out?: string;
   allowLoss: boolean;
   allowErrors: boolean;
@@ -52,6 +74,9 @@ export const USAGE = `Usage: npm run bench -- <scenario> [options]
 Scenarios
   dm         P pairs send to each other at a fixed total rate R (or --rate max) for T seconds
   baseline   the dm load against a bare Socket.IO relay (no auth, no persistence) the bench starts
+  mixed      the dm load while, at the same time, users log in and refresh their tokens (--logins/s),
+             sockets connect and disconnect (--churn/s, presence transitions to online friends) and users
+             befriend each other (--friendships/s); each of those timed too
   idle       C authenticated connections held for T seconds: connect rate, server RSS per connection
   sync       a device is offline while N messages are sent to it, then reconnects and drains them
   group      G groups of M members, all online, a fixed total rate of group messages
@@ -75,7 +100,9 @@ Target (default: the bench starts the embedded server, ROLES=all, in a temp DATA
 Load
   --workers N          load-generator processes (default 2)
   --pairs P            dm/baseline pairs (default 50)
-  --rate R|max         total messages/s (dm default 1000, group 10); max = closed loop, --window per sender
+  --rate R|max         total messages/s (dm default 1000, group 10); max = closed loop, --window per sender;
+                       several (--rate 1000,3000,6000,10000): one run per rate, each on a fresh server,
+                       then one table of the rates
   --window W           messages in flight per sender with --rate max; reads: reads in flight per user
                        (default 8)
   --duration T         measured seconds (default 10; idle 30)
@@ -84,7 +111,18 @@ Load
   --content-size N     message content in characters (default 100)
   --ack-timeout S      seconds before a send counts as unanswered (default 10)
   --max-inflight N     per worker, fixed-rate sends awaiting an ack before sends are skipped (default 20000)
-  --compare-baseline   dm: run baseline first in the same command and report ratios
+  --compare-baseline   dm: run baseline first in the same command and report ratios (incl. server CPU per
+                       delivered message, the issue's bar: at most 2x the relay's)
+  --fresh              dm/mixed: register the pairs' users and befriend each pair just before the measured
+                       window, and measure from the first message (warm-up 0 unless --warmup); mixed always
+                       befriends its pairs. The issue's table, a fresh server per rate: npm run bench -- dm
+                       --fresh --compare-baseline --rate 1000,3000,6000,10000 --pairs 100 --duration 10
+  --logins N           mixed: logins per second, each followed by a token refresh (default 20)
+  --churn N            mixed: socket connects per second, each disconnected after --churn-hold (default 50)
+  --churn-hold S       mixed: seconds a churning socket stays connected (default 1)
+  --friendships N      mixed: friend requests made and accepted per second (default 5)
+  --churn-users K      mixed: users registered for the logins, churn and friendships (default 100; each is
+                       befriended with a pair's user, so its connects and disconnects reach an online friend)
   --connections C      idle: connections (default 1000)
   --devices-per-user D idle: sockets per registered user (default 1)
   --connect-concurrency N  handshakes in flight per worker (default 50)
@@ -162,6 +200,11 @@ const STRING_OPTIONS = [
   'dm-peers',
   'unread',
   'samples',
+  'logins',
+  'churn',
+  'churn-hold',
+  'friendships',
+  'churn-users',
   'out',
   'server-node-args',
 ] as const;
@@ -174,6 +217,7 @@ const FLAGS = [
   'allow-loss',
   'allow-errors',
   'receipts',
+  'fresh',
   'help',
 ] as const;
 
@@ -212,15 +256,22 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   }
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   const light = scenario === 'idle' || scenario === 'sync' || scenario === 'conversations';
-  const rawRate = s.rate;
-  const rate =
-    rawRate === 'max' ? 'max' : num('rate', rawRate, scenario === 'group' ? 10 : 1000, 0.1, 10_000_000);
+  const rates = (s.rate === undefined ? [undefined] : s.rate.split(',')).map((raw) =>
+    raw === 'max' ? ('max' as const) : num('rate', raw, scenario === 'group' ? 10 : 1000, 0.1, 10_000_000),
+  );
+  const rate = rates[0];
+  if (rates.length > 1 && scenario !== 'dm' && scenario !== 'mixed' && scenario !== 'group')
+    throw new UsageError('several --rate values are for dm, mixed and group');
   const url = s.url?.replace(/\/+$/, '');
   if (url !== undefined && !/^https?:\/\//.test(url))
     throw new UsageError('--url must start with http:// or https://');
   if (url === undefined && (m['chat-url']?.length ?? 0) > 0) throw new UsageError('--chat-url needs --url');
   if (f.cluster && url) throw new UsageError('--cluster and --url exclude each other');
   if (f.receipts && scenario !== 'group') throw new UsageError('--receipts is a group option');
+  const dmLike = scenario === 'dm' || scenario === 'mixed';
+  if (f.fresh && !dmLike) throw new UsageError('--fresh is a dm and mixed option');
+  for (const o of ['logins', 'churn', 'churn-hold', 'friendships', 'churn-users'])
+    if (s[o] !== undefined && scenario !== 'mixed') throw new UsageError(`--${o} is a mixed option`);
   const conversations = int('conversations', s.conversations, 5000, 1, 1_000_000);
   const dmPeers = int('dm-peers', s['dm-peers'], Math.min(20, conversations), 0, 10_000);
   if (dmPeers > conversations) throw new UsageError('--dm-peers must not exceed --conversations');
@@ -237,9 +288,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     workers: int('workers', s.workers, 2, 1, 64),
     pairs: int('pairs', s.pairs, 50, 1, 100_000),
     rate,
+    rates,
     window: int('window', s.window, 8, 1, 1000),
     durationS: num('duration', s.duration, scenario === 'idle' ? 30 : 10, 0.1, 3600),
-    warmupS: num('warmup', s.warmup, light ? 0 : 1, 0, 3600),
+    warmupS: num('warmup', s.warmup, light || f.fresh ? 0 : 1, 0, 3600),
     drainS: num('drain', s.drain, 5, 0, 600),
     contentSize: int('content-size', s['content-size'], 100, 1, 100_000),
     ackTimeoutS: num('ack-timeout', s['ack-timeout'], 10, 0.1, 600),
@@ -261,6 +313,12 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     dmPeers,
     unread: int('unread', s.unread, 100_000, 0, 10_000_000),
     samples: int('samples', s.samples, 200, 1, 100_000),
+    fresh: f.fresh ?? false,
+    logins: num('logins', s.logins, 20, 0, 10_000),
+    churn: num('churn', s.churn, 50, 0, 10_000),
+    churnHoldS: num('churn-hold', s['churn-hold'], 1, 0, 3600),
+    friendships: num('friendships', s.friendships, 5, 0, 10_000),
+    churnUsers: int('churn-users', s['churn-users'], 100, 2, 100_000),
     out: s.out,
     allowLoss: f['allow-loss'] ?? false,
     allowErrors: f['allow-errors'] ?? false,

@@ -8,6 +8,20 @@ export interface ProcSample {
   rssBytes: number;
   /** The kernel's own high-water mark (VmHWM). */
   peakRssBytes: number;
+  /**
+   * The main thread alone (/proc/<pid>/schedstat, nanoseconds → seconds): time on a core, and time runnable
+   * but waiting for one. A stalled event loop whose main thread neither ran nor waited for a core was blocked
+   * (a synchronous wait); one that waited for a core was starved by the machine's other load.
+   */
+  mainThread?: { cpuSeconds: number; runQueueSeconds: number };
+}
+
+/** Parses /proc/<pid>/schedstat: "<ns on cpu> <ns waiting on a run queue> <timeslices>". */
+export function parseSchedstat(text: string): { cpuSeconds: number; runQueueSeconds: number } | undefined {
+  const [cpu, wait] = text.trim().split(/\s+/).map(Number);
+  return Number.isFinite(cpu) && Number.isFinite(wait)
+    ? { cpuSeconds: cpu / 1e9, runQueueSeconds: wait / 1e9 }
+    : undefined;
 }
 
 /** Reads one process's CPU time and memory from /proc; undefined once it is gone (or off Linux). */
@@ -18,7 +32,13 @@ export function readProc(pid: number): ProcSample | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return { cpuSeconds, rssBytes: kb(status, 'VmRSS'), peakRssBytes: kb(status, 'VmHWM') };
+    let mainThread: ProcSample['mainThread'];
+    try {
+      mainThread = parseSchedstat(readFileSync(`/proc/${pid}/schedstat`, 'utf8'));
+    } catch {
+      mainThread = undefined; // a kernel without schedstats
+    }
+    return { cpuSeconds, rssBytes: kb(status, 'VmRSS'), peakRssBytes: kb(status, 'VmHWM'), mainThread };
   } catch {
     return undefined;
   }
@@ -39,6 +59,8 @@ export interface ProcessStats {
   /** CPU seconds between `markStart()` and `markEnd()` (the measured phase), and their share of one core. */
   cpuSecondsMeasured: number;
   cpuPercentMeasured: number;
+  /** The main thread over the measured phase: seconds on a core, and runnable but waiting for a core. */
+  mainThreadMeasured?: { cpuSeconds: number; runQueueSeconds: number };
   peakRssMB: number;
   rssStartMB: number;
   rssEndMB: number;
@@ -121,6 +143,8 @@ export class ProcSampler {
     return this.tracked.map((t) => {
       const measured = t.start && t.end ? t.end.s.cpuSeconds - t.start.s.cpuSeconds : 0;
       const secs = t.start && t.end ? (t.end.t - t.start.t) / 1000 : 0;
+      const m0 = t.start?.s.mainThread;
+      const m1 = t.end?.s.mainThread;
       return {
         name: t.name,
         kind: t.kind,
@@ -128,6 +152,13 @@ export class ProcSampler {
         cpuSeconds: round(t.last?.cpuSeconds ?? 0, 2),
         cpuSecondsMeasured: round(measured, 2),
         cpuPercentMeasured: secs > 0 ? round((measured * 100) / secs) : 0,
+        mainThreadMeasured:
+          m0 && m1
+            ? {
+                cpuSeconds: round(m1.cpuSeconds - m0.cpuSeconds, 2),
+                runQueueSeconds: round(m1.runQueueSeconds - m0.runQueueSeconds, 2),
+              }
+            : undefined,
         peakRssMB: round(t.peak / MB),
         rssStartMB: round((t.start?.s.rssBytes ?? 0) / MB),
         rssEndMB: round((t.end?.s.rssBytes ?? t.last?.rssBytes ?? 0) / MB),

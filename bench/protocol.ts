@@ -88,7 +88,30 @@ export interface LoadResult {
   receiptsReceived: number;
   receiptsReceivedInWindow: number;
   typing: { sent: number; acked: number; received: number; errors: number };
-  histograms: { deliver: string; ack: string; lastRecipient: string; read: string };
+  histograms: { deliver: string; ack: string; lastRecipient: string; read: string; sendLag: string };
+  /** Send→deliver by the second of the measured window the message was sent in. */
+  perSecond: SecondOfDeliveries[];
+}
+
+/** One second of the measured window: deliveries of messages sent in it, the slowest, and those over 50 ms. */
+export interface SecondOfDeliveries {
+  deliveries: number;
+  maxMs: number;
+  over50Ms: number;
+}
+
+/** Adds up workers' seconds (index = second of the window). */
+export function mergeSeconds(perWorker: readonly SecondOfDeliveries[][]): SecondOfDeliveries[] {
+  const out: SecondOfDeliveries[] = [];
+  for (const seconds of perWorker)
+    seconds.forEach((s, i) => {
+      const o = (out[i] ??= { deliveries: 0, maxMs: 0, over50Ms: 0 });
+      o.deliveries += s?.deliveries ?? 0;
+      o.maxMs = Math.max(o.maxMs, s?.maxMs ?? 0);
+      o.over50Ms += s?.over50Ms ?? 0;
+    });
+  for (let i = 0; i < out.length; i++) out[i] ??= { deliveries: 0, maxMs: 0, over50Ms: 0 };
+  return out;
 }
 
 export type FromWorker =

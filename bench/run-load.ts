@@ -3,7 +3,9 @@ import type { BenchContext } from './bench-context';
 import { LatencySummary, mergeEncoded, summarize } from './histograms';
 import type { ProcessStats } from './proc-stats';
 import { ProfileSummary, summarizeProfile } from './profile-summary';
-import type { LoadPlan, LoadResult, SenderSpec, SocketSpec } from './protocol';
+import { LoadPlan, LoadResult, mergeSeconds, SecondOfDeliveries, SenderSpec, SocketSpec } from './protocol';
+import { cpuPerDelivered, ProcessRuntime } from './runtime-stats';
+import { readRuntime } from './server-runtime';
 import type { BenchTarget } from './target';
 import { WorkerPool } from './worker-pool';
 
@@ -37,6 +39,7 @@ export interface LoadSummary {
     | 'receiptsReceived'
     | 'receiptsReceivedInWindow'
     | 'typing'
+    | 'perSecond'
   > & {
     errors: Record<string, number>;
     disconnects: number;
@@ -57,8 +60,19 @@ export interface LoadSummary {
     sendToLastRecipient: LatencySummary;
     /** A recipient's `read` to its ack (receipts only). */
     readToAck: LatencySummary;
+    /**
+     * Open loop: how late the generator sent a message after its slot in the schedule. Latencies count from
+     * the actual send, so a starved generator hides this much of the server's queueing (coordinated
+     * omission); large values mean the machine, not the server, set the pace.
+     */
+    generatorSendLag: LatencySummary;
   };
-  processes: ProcessStats[];
+  /** Send→deliver by the second of the window the message was sent in: is the tail at the start? */
+  perSecond: SecondOfDeliveries[];
+  /** Server CPU (every server process, all threads) per message delivered in the measured window. */
+  serverCpuUsPerDelivered: number | null;
+  /** Each process's figures; a server's `runtime` (loop delay, GC) only where the bench's agent runs in it. */
+  processes: (ProcessStats & { runtime?: ProcessRuntime; cpuUsPerDelivered?: number | null })[];
   profiles: ProfileSummary[];
 }
 
@@ -128,6 +142,8 @@ export async function runLoad(
   label: string,
   conversations: Conversation[],
   extras: LoadExtras = NO_EXTRAS,
+  /** Runs beside the load from its first message (e.g. mixed's logins and churn); awaited before the summary. */
+  alongside?: () => Promise<void>,
 ): Promise<LoadSummary> {
   const o = ctx.opts;
   const workers = Math.max(1, Math.min(o.workers, conversations.length));
@@ -152,12 +168,14 @@ export async function runLoad(
     const measured = measureWindow(ctx, target, label);
     const stopProgress = ctx.startProgress(label, () => pool.progress());
     let results: LoadResult[];
+    const beside = alongside?.();
     try {
       results = await pool.load(plans);
+      await beside;
     } finally {
       stopProgress();
     }
-    const profiles = await measured.finished;
+    const { profiles, runtime } = await measured.finished;
     const disconnects = pool.progress().disconnects;
     return summarizeLoad(
       ctx,
@@ -165,7 +183,7 @@ export async function runLoad(
       label,
       { workers, connections, connectMs: conn.ms, disconnects },
       results,
-      profiles,
+      { profiles, runtime },
       extras,
     );
   } finally {
@@ -173,26 +191,42 @@ export async function runLoad(
   }
 }
 
-/** Marks CPU (and starts/stops the profiler) exactly over the measured window, after the warm-up. */
+interface WindowFigures {
+  profiles: ProfileSummary[];
+  runtime: Record<string, ProcessRuntime>;
+}
+
+/**
+ * Marks CPU, reads each server's loop delay and GC (and starts/stops the profiler) exactly over the measured
+ * window, after the warm-up; what the servers did before it (set-up, warm-up) is kept apart.
+ */
 function measureWindow(ctx: BenchContext, target: BenchTarget, label: string) {
   const o = ctx.opts;
   const profiled = o.profile ? target.servers : [];
-  const finished = new Promise<ProfileSummary[]>((resolve, reject) => {
+  const finished = new Promise<WindowFigures>((resolve, reject) => {
     setTimeout(() => {
       ctx.sampler.markStart();
+      const before = readRuntime(target.servers);
       const started = Promise.all(profiled.map((s) => s.request('profile:start', 'bench profile started')));
       setTimeout(() => {
         ctx.sampler.markEnd();
-        started
-          .then(() =>
-            Promise.all(
-              profiled.map(async (s) => {
-                const file = `${ctx.outBase}.${label}.${s.name}.cpuprofile`;
-                await s.request(`profile:stop ${file}`, 'bench profile written');
-                return summarizeProfile(file);
-              }),
-            ),
-          )
+        const during = readRuntime(target.servers);
+        const profiles = started.then(() =>
+          Promise.all(
+            profiled.map(async (s) => {
+              const file = `${ctx.outBase}.${label}.${s.name}.cpuprofile`;
+              await s.request(`profile:stop ${file}`, 'bench profile written');
+              return summarizeProfile(file);
+            }),
+          ),
+        );
+        Promise.all([profiles, before, during])
+          .then(([p, b, d]) => {
+            const runtime: Record<string, ProcessRuntime> = {};
+            for (const name of new Set([...Object.keys(b), ...Object.keys(d)]))
+              runtime[name] = { beforeWindow: b[name], window: d[name] };
+            return { profiles: p, runtime };
+          })
           .then(resolve, reject);
       }, o.durationS * 1000);
     }, o.warmupS * 1000);
@@ -208,11 +242,14 @@ function summarizeLoad(
   label: string,
   conn: { workers: number; connections: number; connectMs: number; disconnects: number },
   results: LoadResult[],
-  profiles: ProfileSummary[],
+  figures: WindowFigures,
   extras: LoadExtras,
 ): LoadSummary {
   const o = ctx.opts;
-  type Counted = Exclude<keyof LoadResult, 'histograms' | 'errors' | 'lostSamples' | 'reads' | 'typing'>;
+  type Counted = Exclude<
+    keyof LoadResult,
+    'histograms' | 'errors' | 'lostSamples' | 'reads' | 'typing' | 'perSecond'
+  >;
   const sum = (k: Counted) => results.reduce((a, r) => a + r[k], 0);
   const errors: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
@@ -273,8 +310,25 @@ function summarizeLoad(
       sendToAck: hist('ack'),
       sendToLastRecipient: hist('lastRecipient'),
       readToAck: hist('read'),
+      generatorSendLag: hist('sendLag'),
     },
-    processes: ctx.sampler.stats(),
-    profiles,
+    perSecond: mergeSeconds(results.map((r) => r.perSecond)),
+    serverCpuUsPerDelivered: cpuPerDelivered(
+      ctx.sampler
+        .stats()
+        .filter((p) => p.kind === 'server')
+        .reduce((a, p) => a + p.cpuSecondsMeasured, 0),
+      sum('deliveriesInWindow'),
+    ),
+    processes: ctx.sampler.stats().map((p) =>
+      p.kind === 'server'
+        ? {
+            ...p,
+            cpuUsPerDelivered: cpuPerDelivered(p.cpuSecondsMeasured, sum('deliveriesInWindow')),
+            runtime: figures.runtime[p.name],
+          }
+        : p,
+    ),
+    profiles: figures.profiles,
   };
 }

@@ -2,7 +2,7 @@ import { makeAccounts } from '../accounts';
 import type { BenchContext } from '../bench-context';
 import { Conversation, LoadExtras, LoadSummary, runLoad } from '../run-load';
 import type { BenchTarget } from '../target';
-import { loadFailures, loadTable, ScenarioOutcome, withTarget } from './outcome';
+import { loadFailures, loadTable, processTable, ScenarioOutcome, withTarget } from './outcome';
 
 /** G groups of M members; every member sends (round-robin) and every other member must receive. */
 async function groups(ctx: BenchContext, target: BenchTarget): Promise<Conversation[]> {
@@ -43,6 +43,7 @@ export async function groupScenario(ctx: BenchContext): Promise<ScenarioOutcome>
   return {
     results: { runs, membersPerGroup: ctx.opts.members, groups: ctx.opts.groups },
     table,
+    tables: [{ title: 'server processes, measured window', table: processTable(runs) }],
     failures: runs.flatMap(loadFailures),
   };
 }

@@ -119,6 +119,59 @@ describe('bench smoke (dm against the embedded server the bench starts)', () => 
     expect(run.stdout).toContain('reads acked/s');
   }, 120_000);
 
+  it("dm --fresh with the relay: each server's loop delay and GC over the window, CPU per delivered message", async () => {
+    interface Runtime {
+      loopDelay: { samples: number; maxMs: number };
+      gc: { count: number; totalMs: number };
+      timeline: unknown[];
+    }
+    const run = await benchOk<{
+      runs: {
+        label: string;
+        counts: { lost: number };
+        serverCpuUsPerDelivered: number | null;
+        perSecond: { deliveries: number }[];
+        processes: { kind: string; runtime?: { beforeWindow?: Runtime; window?: Runtime } }[];
+      }[];
+      ratios: { serverCpuPerDelivered: number | null };
+    }>(dir, 'fresh', [
+      ...['dm', '--fresh', '--compare-baseline', '--pairs', '3', '--rate', '30', '--duration', '2'],
+      ...['--drain', '2', '--workers', '1'],
+    ]);
+    const { runs, ratios } = run.results;
+    expect(runs.map((r) => r.label)).toEqual(['baseline', 'dm']);
+    for (const r of runs) {
+      expect(r.counts.lost).toBe(0);
+      expect(r.perSecond.reduce((a, s) => a + s.deliveries, 0)).toBeGreaterThan(0);
+      const server = r.processes.find((p) => p.kind === 'server');
+      // The agent's 10 ms timer fired in the window; the set-up before it is reported apart.
+      expect(server?.runtime?.window?.loopDelay.samples).toBeGreaterThan(0);
+      expect(server?.runtime?.window?.gc.count).toBeGreaterThanOrEqual(0);
+      expect(server?.runtime?.beforeWindow?.loopDelay.samples).toBeGreaterThan(0);
+    }
+    expect(ratios.serverCpuPerDelivered).not.toBeUndefined();
+    expect(run.stdout).toContain('loop delay max ms (worst process)');
+    expect(run.stdout).toContain('server cpu us per delivered msg');
+  }, 120_000);
+
+  it('mixed: logins, refreshes, connects and friendships beside the dm load, every one answered', async () => {
+    const run = await benchOk<{
+      runs: { counts: { lost: number; acked: number } }[];
+      churn: { ops: Record<string, { started: number; ok: number; errors: Record<string, number> }> };
+    }>(dir, 'mixed', [
+      ...['mixed', '--pairs', '3', '--rate', '30', '--duration', '2', '--warmup', '0', '--drain', '2'],
+      ...['--workers', '1', '--churn-users', '6', '--logins', '2', '--churn', '4', '--friendships', '2'],
+    ]);
+    const { runs, churn } = run.results;
+    expect(runs[0].counts.lost).toBe(0);
+    expect(runs[0].counts.acked).toBeGreaterThan(0);
+    for (const op of ['login', 'refresh', 'connect', 'friend']) {
+      expect(churn.ops[op].started).toBeGreaterThan(0);
+      expect(churn.ops[op]).toMatchObject({ ok: churn.ops[op].started, errors: {} });
+    }
+    expect(run.stdout).toContain('beside the load');
+  }, 120_000);
+
   it('refuses an unknown scenario with a usage error', async () => {
     const run = await bench(['nope']);
     expect(run.code).toBe(64);
