@@ -9,6 +9,7 @@ export interface CassandraSchemaOptions {
 
 const KEYSPACE_RE = /^[a-z][a-z0-9_]{0,47}$/;
 const DDL: QueryOptions = { prepare: false, isIdempotent: true };
+const DDL_ATTEMPTS = 5;
 
 /** `SimpleStrategy:3` -> {class: SimpleStrategy, replication_factor: 3}; NTS lists one factor per data centre. */
 export function parseReplication(spec: string): Record<string, string | number> {
@@ -229,11 +230,18 @@ export async function migrateSchema(
   let applied = false;
   for (const step of migrationSteps(o)) {
     if (!step.needed(schema)) continue;
-    try {
-      await client.execute(step.cql, [], DDL);
-    } catch (e) {
-      await waitForSchemaAgreement(client, timeoutMs);
-      if (step.needed(await liveSchema(client, o.keyspace))) throw e;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.execute(step.cql, [], DDL);
+        break;
+      } catch (e) {
+        await waitForSchemaAgreement(client, timeoutMs);
+        if (!step.needed(await liveSchema(client, o.keyspace))) break;
+        // On a ring that has just formed, a coordinator may not know the keyspace yet although the driver
+        // saw agreement (its peers table lags gossip): "Keyspace 'chat' doesn't exist". Try again.
+        if (attempt >= DDL_ATTEMPTS) throw e;
+        await new Promise((r) => setTimeout(r, 1_000 * attempt));
+      }
     }
     applied = true;
     schema = await liveSchema(client, o.keyspace);
