@@ -82,13 +82,16 @@ describeWith(['redis'], 'snowflake node id leases when Redis loses its data (own
       if (l.startsWith('{')) lines.push(JSON.parse(l) as Record<string, unknown>);
       else log += l + '\n';
     });
+    // On a timeout the error carries what the process said, so a failure in CI says why.
     const line = (key: string) =>
       until(
         () => lines.find((l) => key in l),
         (l) => l !== undefined,
         15_000,
         `a line with ${key}`,
-      ) as Promise<Record<string, unknown>>;
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}; exit ${proc.exitCode}; lines ${JSON.stringify(lines)}; log:\n${log}`);
+      }) as Promise<Record<string, unknown>>;
     return {
       line,
       go: () => proc.stdin.write('go\n'),
